@@ -1,0 +1,378 @@
+"""The program's enums, with its type and variant names.
+
+Unit variants keep the program's discriminant order (0, 1, ...); bit-flag enums keep their bit values.
+Enums the program orders (``derive(PartialOrd)``: ContractTier, AssetTier, OracleSource) compare by that
+order, so ``ContractTier.A < ContractTier.B`` as in Rust. The default variant of each enum is the default of
+the struct fields that use it (see ``state.py``).
+"""
+
+from __future__ import annotations
+
+from enum import Enum, IntFlag
+
+
+class ProgramEnum(Enum):
+    """A Rust fieldless enum: compared by identity, printed as ``Type.Variant``."""
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+
+class OrderedEnum(ProgramEnum):
+    """A Rust enum deriving ``PartialOrd``: variants compare in declaration order."""
+
+    def __lt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.value < other.value  # type: ignore[attr-defined, no-any-return]
+
+    def __le__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.value <= other.value  # type: ignore[attr-defined, no-any-return]
+
+    def __gt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.value > other.value  # type: ignore[attr-defined, no-any-return]
+
+    def __ge__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.value >= other.value  # type: ignore[attr-defined, no-any-return]
+
+
+class SwapDirection(ProgramEnum):
+    """program: controller/amm.rs::SwapDirection"""
+
+    Add = 0
+    Remove = 1
+
+
+class PositionDirection(ProgramEnum):
+    """program: controller/position.rs::PositionDirection"""
+
+    Long = 0
+    Short = 1
+
+
+
+class PositionUpdateType(ProgramEnum):
+    """program: math/position.rs::PositionUpdateType"""
+
+    Open = 0
+    Increase = 1
+    Reduce = 2
+    Close = 3
+    Flip = 4
+
+
+class TwapPeriod(ProgramEnum):
+    """program: math/amm.rs::TwapPeriod"""
+
+    FundingPeriod = 0
+    FiveMin = 1
+
+
+class MarketStatus(ProgramEnum):
+    """program: state/perp_market.rs::MarketStatus"""
+
+    Initialized = 0
+    Active = 1
+    FundingPaused = 2
+    AmmPaused = 3
+    FillPaused = 4
+    WithdrawPaused = 5
+    ReduceOnly = 6
+    Settlement = 7
+    Delisted = 8
+
+
+
+class ContractType(ProgramEnum):
+    """program: state/perp_market.rs::ContractType"""
+
+    Perpetual = 0
+    Future = 1
+    Prediction = 2
+
+
+
+class ContractTier(OrderedEnum):
+    """program: state/perp_market.rs::ContractTier"""
+
+    A = 0
+    B = 1
+    C = 2
+    Speculative = 3
+    HighlySpeculative = 4
+    Isolated = 5
+
+
+
+class LpStatus(ProgramEnum):
+    """program: state/perp_market.rs::LpStatus"""
+
+    Uncollateralized = 0
+    Active = 1
+    Decommissioning = 2
+
+
+
+class MarketConfigFlag(IntFlag):
+    """program: state/perp_market.rs::MarketConfigFlag"""
+
+    DisableFormulaicKUpdate = 0b00000001
+
+
+class AssetTier(OrderedEnum):
+    """program: state/spot_market.rs::AssetTier"""
+
+    Collateral = 0
+    Protected = 1
+    Cross = 2
+    Isolated = 3
+    Unlisted = 4
+
+
+
+class SpotBalanceType(ProgramEnum):
+    """program: state/spot_market.rs::SpotBalanceType"""
+
+    Deposit = 0
+    Borrow = 1
+
+
+
+class OracleSource(OrderedEnum):
+    """program: state/oracle.rs::OracleSource"""
+
+    Pyth = 0
+    Switchboard = 1
+    QuoteAsset = 2
+    Pyth1K = 3
+    Pyth1M = 4
+    PythStableCoin = 5
+    Prelaunch = 6
+    PythPull = 7
+    Pyth1KPull = 8
+    Pyth1MPull = 9
+    PythStableCoinPull = 10
+    SwitchboardOnDemand = 11
+    PythLazer = 12
+    PythLazer1K = 13
+    PythLazer1M = 14
+    PythLazerStableCoin = 15
+
+
+
+class OracleValidity(ProgramEnum):
+    """program: math/oracle.rs::OracleValidity"""
+
+    NonPositive = 0
+    TooVolatile = 1
+    TooUncertain = 2
+    StaleForMargin = 3
+    InsufficientDataPoints = 4
+    StaleForAMM = 5
+    Valid = 6
+
+
+
+class DriftAction(ProgramEnum):
+    """program: math/oracle.rs::DriftAction"""
+
+    UpdateFunding = 0
+    SettlePnl = 1
+    TriggerOrder = 2
+    FillOrderMatch = 3
+    FillOrderAmmLowRisk = 4
+    FillOrderAmmImmediate = 5
+    Liquidate = 6
+    MarginCalc = 7
+    UpdateTwap = 8
+    UpdateAMMCurve = 9
+    OracleOrderPrice = 10
+    UseMMOraclePrice = 11
+    UpdateAmmCache = 12
+    UpdateLpPoolAum = 13
+    LpPoolSwap = 14
+
+
+class MarginRequirementType(ProgramEnum):
+    """program: math/margin.rs::MarginRequirementType"""
+
+    Initial = 0
+    Fill = 1
+    Maintenance = 2
+
+
+class LiquidationMultiplierType(ProgramEnum):
+    """program: math/liquidation.rs::LiquidationMultiplierType"""
+
+    Discount = 0
+    Premium = 1
+
+
+class OrderStatus(ProgramEnum):
+    """program: state/user.rs::OrderStatus"""
+
+    Init = 0
+    Open = 1
+    Filled = 2
+    Canceled = 3
+
+
+class OrderType(ProgramEnum):
+    """program: state/user.rs::OrderType"""
+
+    Market = 0
+    Limit = 1
+    TriggerMarket = 2
+    TriggerLimit = 3
+    Oracle = 4
+
+
+
+class OrderTriggerCondition(ProgramEnum):
+    """program: state/user.rs::OrderTriggerCondition"""
+
+    Above = 0
+    Below = 1
+    TriggeredAbove = 2
+    TriggeredBelow = 3
+
+
+
+class MarketType(ProgramEnum):
+    """program: state/user.rs::MarketType"""
+
+    Spot = 0
+    Perp = 1
+
+
+
+class MarginMode(ProgramEnum):
+    """program: state/user.rs::MarginMode"""
+
+    Default = 0
+    HighLeverage = 1
+    HighLeverageMaintenance = 2
+
+
+
+class AssetType(ProgramEnum):
+    """program: state/user.rs::AssetType"""
+
+    Base = 0
+    Quote = 1
+
+
+class PostOnlyParam(ProgramEnum):
+    """program: state/order_params.rs::PostOnlyParam"""
+
+    None_ = 0  # the program's `None` variant; `None` is reserved in Python
+    MustPostOnly = 1
+    TryPostOnly = 2
+    Slide = 3
+
+
+
+class SettlePnlMode(ProgramEnum):
+    """program: state/settle_pnl_mode.rs::SettlePnlMode"""
+
+    MustSettle = 0
+    TrySettle = 1
+
+
+class SpotFulfillmentType(ProgramEnum):
+    """program: instructions/keeper.rs::SpotFulfillmentType"""
+
+    SerumV3 = 0
+    Match = 1
+    PhoenixV1 = 2
+    OpenbookV2 = 3
+
+
+
+class PerpOperation(IntFlag):
+    """program: state/paused_operations.rs::PerpOperation"""
+
+    UpdateFunding = 0b00000001
+    AmmFill = 0b00000010
+    Fill = 0b00000100
+    SettlePnl = 0b00001000
+    SettlePnlWithPosition = 0b00010000
+    Liquidation = 0b00100000
+    AmmImmediateFill = 0b01000000
+    SettleRevPool = 0b10000000
+
+
+class SpotOperation(IntFlag):
+    """program: state/paused_operations.rs::SpotOperation"""
+
+    UpdateCumulativeInterest = 0b00000001
+    Fill = 0b00000010
+    Deposit = 0b00000100
+    Withdraw = 0b00001000
+    Liquidation = 0b00010000
+
+
+class InsuranceFundOperation(IntFlag):
+    """program: state/paused_operations.rs::InsuranceFundOperation"""
+
+    Init = 0b00000001
+    Add = 0b00000010
+    RequestRemove = 0b00000100
+    Remove = 0b00001000
+
+
+class ExchangeStatus(IntFlag):
+    """program: state/state.rs::ExchangeStatus"""
+
+    DepositPaused = 0b00000001
+    WithdrawPaused = 0b00000010
+    AmmPaused = 0b00000100
+    FillPaused = 0b00001000
+    LiqPaused = 0b00010000
+    FundingPaused = 0b00100000
+    SettlePnlPaused = 0b01000000
+    AmmImmediateFillPaused = 0b10000000
+
+
+class FeatureBitFlags(IntFlag):
+    """program: state/state.rs::FeatureBitFlags"""
+
+    MmOracleUpdate = 0b00000001
+    MedianTriggerPrice = 0b00000010
+    BuilderCodes = 0b00000100
+    BuilderReferral = 0b00001000
+
+
+class UserStatus(IntFlag):
+    """program: state/user.rs::UserStatus"""
+
+    BeingLiquidated = 0b00000001
+    Bankrupt = 0b00000010
+    ReduceOnly = 0b00000100
+    AdvancedLp = 0b00001000
+    ProtectedMakerOrders = 0b00010000
+
+
+class OrderBitFlag(IntFlag):
+    """program: state/user.rs::OrderBitFlag"""
+
+    SignedMessage = 0b00000001
+    OracleTriggerMarket = 0b00000010
+    SafeTriggerOrder = 0b00000100
+    NewTriggerReduceOnly = 0b00001000
+    HasBuilder = 0b00010000
+    IsIsolatedPosition = 0b00100000
+
+
+class PositionFlag(IntFlag):
+    """program: state/user.rs::PositionFlag"""
+
+    IsolatedPosition = 0b00000001
+    BeingLiquidated = 0b00000010
+    Bankrupt = 0b00000100
