@@ -55,6 +55,10 @@ class PositionDirection(ProgramEnum):
     Long = 0
     Short = 1
 
+    def opposite(self) -> PositionDirection:
+        """The other direction. program: controller/position.rs::PositionDirection::opposite"""
+        return PositionDirection.Short if self is PositionDirection.Long else PositionDirection.Long
+
 
 
 class PositionUpdateType(ProgramEnum):
@@ -107,6 +111,29 @@ class ContractTier(OrderedEnum):
     Speculative = 3
     HighlySpeculative = 4
     Isolated = 5
+
+    def is_as_safe_as(self, best_contract: ContractTier, best_asset: AssetTier) -> bool:
+        """As safe as both the safest contract and the safest asset liability held.
+
+        program: state/perp_market.rs::ContractTier::is_as_safe_as
+        """
+        return self.is_as_safe_as_contract(best_contract) and self.is_as_safe_as_asset(best_asset)
+
+    def is_as_safe_as_contract(self, other: ContractTier) -> bool:
+        """``self <= other`` (A is the safest tier).
+
+        program: state/perp_market.rs::ContractTier::is_as_safe_as_contract
+        """
+        return self <= other
+
+    def is_as_safe_as_asset(self, other: AssetTier) -> bool:
+        """True against ``Unlisted``; otherwise only tiers A-C rank with asset tiers Cross or riskier.
+
+        program: state/perp_market.rs::ContractTier::is_as_safe_as_asset
+        """
+        if other == AssetTier.Unlisted:
+            return True
+        return other >= AssetTier.Cross and self <= ContractTier.C
 
 
 
@@ -177,6 +204,83 @@ class OracleValidity(ProgramEnum):
     StaleForAMM = 5
     Valid = 6
 
+    @staticmethod
+    def stale_for_amm(immediate: bool, low_risk: bool) -> OracleValidityStaleForAMM:
+        """The program's ``OracleValidity::StaleForAMM { immediate, low_risk }`` (see OracleValidityStaleForAMM)."""
+        return OracleValidityStaleForAMM(immediate, low_risk)
+
+    @property
+    def variant(self) -> OracleValidity:
+        """The unit variant itself (``OracleValidityStaleForAMM.variant`` is ``OracleValidity.StaleForAMM``)."""
+        return self
+
+    def get_error_code(self) -> type:
+        """The ``ErrorCode`` class for this invalidity. program: math/oracle.rs::OracleValidity::get_error_code"""
+        from . import errors
+
+        if self is OracleValidity.Valid:
+            raise AssertionError("unreachable: Valid has no error code")
+        error: type = getattr(errors, f"Oracle{self.name}")
+        return error
+
+
+class OracleValidityStaleForAMM:
+    """``OracleValidity::StaleForAMM { immediate, low_risk }``: the variant with the program's two flags.
+
+    The program's ``StaleForAMM`` carries whether the oracle is too stale for immediate AMM fills
+    (``immediate``) and for low-risk AMM fills (``low_risk``). ``OracleValidity.StaleForAMM`` stays the plain
+    enum member and stands for "StaleForAMM with any flags" (Rust's ``StaleForAMM { .. }``); the exact layer's
+    ``oracle_validity`` returns this object, which
+
+    - has ``name == "StaleForAMM"``, ``value == OracleValidity.StaleForAMM.value`` and ``variant is
+      OracleValidity.StaleForAMM``;
+    - compares equal to ``OracleValidity.StaleForAMM`` (either side) and to the string ``"StaleForAMM"``, and to
+      another ``OracleValidityStaleForAMM`` only when both flags agree (the program's ``PartialEq``). Equality is
+      therefore not transitive across different flags: use ``.immediate``/``.low_risk`` to tell them apart;
+    - hashes like ``OracleValidity.StaleForAMM``; is never ``OracleValidity.Valid``.
+    """
+
+    __slots__ = ("immediate", "low_risk")
+    immediate: bool
+    low_risk: bool
+    name = "StaleForAMM"
+
+    def __init__(self, immediate: bool, low_risk: bool) -> None:
+        object.__setattr__(self, "immediate", bool(immediate))
+        object.__setattr__(self, "low_risk", bool(low_risk))
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError("OracleValidityStaleForAMM is immutable")
+
+    @property
+    def value(self) -> int:
+        return OracleValidity.StaleForAMM.value
+
+    @property
+    def variant(self) -> OracleValidity:
+        return OracleValidity.StaleForAMM
+
+    def get_error_code(self) -> type:
+        """``ErrorCode::OracleStaleForAMM``. program: math/oracle.rs::OracleValidity::get_error_code"""
+        return OracleValidity.StaleForAMM.get_error_code()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OracleValidityStaleForAMM):
+            return (self.immediate, self.low_risk) == (other.immediate, other.low_risk)
+        if isinstance(other, OracleValidity):
+            return other is OracleValidity.StaleForAMM
+        if isinstance(other, str):
+            return other == self.name
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(OracleValidity.StaleForAMM)
+
+    def __repr__(self) -> str:
+        return f"OracleValidity.StaleForAMM(immediate={self.immediate}, low_risk={self.low_risk})"
+
+    __str__ = __repr__
+
 
 
 class DriftAction(ProgramEnum):
@@ -197,6 +301,16 @@ class DriftAction(ProgramEnum):
     UpdateAmmCache = 12
     UpdateLpPoolAum = 13
     LpPoolSwap = 14
+
+
+class LogMode(ProgramEnum):
+    """program: math/oracle.rs::LogMode"""
+
+    None_ = 0  # the program's `None` variant; `None` is reserved in Python
+    ExchangeOracle = 1
+    MMOracle = 2
+    SafeMMOracle = 3
+    Margin = 4
 
 
 class MarginRequirementType(ProgramEnum):
@@ -307,6 +421,11 @@ class PerpOperation(IntFlag):
     AmmImmediateFill = 0b01000000
     SettleRevPool = 0b10000000
 
+    @staticmethod
+    def is_operation_paused(current: int, operation: PerpOperation) -> bool:
+        """``current & operation != 0``. program: state/paused_operations.rs::PerpOperation::is_operation_paused"""
+        return int(current) & int(operation) != 0
+
 
 class SpotOperation(IntFlag):
     """program: state/paused_operations.rs::SpotOperation"""
@@ -317,6 +436,11 @@ class SpotOperation(IntFlag):
     Withdraw = 0b00001000
     Liquidation = 0b00010000
 
+    @staticmethod
+    def is_operation_paused(current: int, operation: SpotOperation) -> bool:
+        """``current & operation != 0``. program: state/paused_operations.rs::SpotOperation::is_operation_paused"""
+        return int(current) & int(operation) != 0
+
 
 class InsuranceFundOperation(IntFlag):
     """program: state/paused_operations.rs::InsuranceFundOperation"""
@@ -325,6 +449,28 @@ class InsuranceFundOperation(IntFlag):
     Add = 0b00000010
     RequestRemove = 0b00000100
     Remove = 0b00001000
+
+    @staticmethod
+    def is_operation_paused(current: int, operation: InsuranceFundOperation) -> bool:
+        """``current & operation != 0``.
+
+        program: state/paused_operations.rs::InsuranceFundOperation::is_operation_paused
+        """
+        return int(current) & int(operation) != 0
+
+
+class OrderParamsBitFlag(IntFlag):
+    """program: state/order_params.rs::OrderParamsBitFlag"""
+
+    ImmediateOrCancel = 0b00000001
+    UpdateHighLeverageMode = 0b00000010
+
+
+class ModifyOrderPolicy(IntFlag):
+    """program: state/order_params.rs::ModifyOrderPolicy"""
+
+    MustModify = 1
+    ExcludePreviousFill = 2
 
 
 class ExchangeStatus(IntFlag):

@@ -376,7 +376,8 @@ ERROR_CODES: tuple[tuple[str, str], ...] = (
     ('InvalidOrderScaleOrderCount', 'Invalid scale order count - must be between 2 and 10'),
     ('InvalidOrderScalePriceRange', 'Invalid scale order price range'),
     ('InvalidPerpMarketConfig', 'Invalid perp market config'),
-    ('InvalidInsuranceFundWithdrawalRecipient', 'Insurance fund withdrawal recipient must be the designated treasury address'),
+    ('InvalidInsuranceFundWithdrawalRecipient',
+     'Insurance fund withdrawal recipient must be the designated treasury address'),
 )
 
 ERRORS_BY_NAME: dict[str, type[DriftError]] = {

@@ -6,7 +6,7 @@ program: math/helpers.rs
 from __future__ import annotations
 
 from .errors import MathError
-from .safe_math import I128, U64, U128, cast, checked, safe_div, safe_sub, signum
+from .safe_math import I128, U64, U128, U192, cast, checked, safe_div, safe_sub, signum
 
 
 def standardize_value_with_remainder_i128(value: int, step_size: int) -> tuple[int, int]:
@@ -33,7 +33,7 @@ def get_proportion_u128(value: int, numerator: int, denominator: int) -> int:
     if numerator == denominator:
         return value
     if value >= large_constant or numerator >= large_constant:
-        return cast(safe_div(value * numerator, denominator), U128)
+        return cast(safe_div(checked(value * numerator, U192), denominator), U128)  # computed in U192
     if denominator // 2 < numerator < denominator:
         complement = cast(checked(value * safe_sub(denominator, numerator, U128), U128), I128)
         std_value, remainder = standardize_value_with_remainder_i128(complement, denominator)
