@@ -29,6 +29,7 @@ __all__ = [
     "base_for_quote",
     "repeg_cost",
     "reserve_price",
+    "spreads",
     "sqrt_k_for_price_impact",
     "terminal_price",
 ]
@@ -191,3 +192,101 @@ def sqrt_k_for_price_impact(price: ArrayLike, peg: ArrayLike, base_amount: Array
     i = v.positive("target_impact", target_impact)
     b = d * (1 + i) / i
     return v.scalar_or_array(b * np.sqrt(pr / p))
+
+
+def spreads(
+    base_spread: ArrayLike,
+    max_spread: ArrayLike,
+    *,
+    oracle_reserve_gap: ArrayLike = 0.0,
+    oracle_confidence: ArrayLike = 0.0,
+    mark_std: ArrayLike = 0.0,
+    oracle_std: ArrayLike = 0.0,
+    long_intensity: ArrayLike = 1.0,
+    short_intensity: ArrayLike = 1.0,
+    inventory: ArrayLike = 0.0,
+    effective_leverage: ArrayLike = 0.0,
+    fee_pool_positive: ArrayLike = True,
+    revenue_since_funding: ArrayLike = 0.0,
+    inventory_spread_adjustment: ArrayLike = 0.0,
+) -> tuple[FloatArray | float, FloatArray | float]:
+    """The AMM's ``(long_spread, short_spread)`` as fractions of the reserve price, step by step as the program.
+
+    Inputs in natural units: ``base_spread`` and ``max_spread`` (fractions, the total bid-ask width);
+    ``oracle_reserve_gap = (reserve - oracle) / reserve``; ``oracle_confidence``, ``mark_std`` and ``oracle_std``
+    as fractions of the price; ``long_intensity`` / ``short_intensity`` each side's share of 24h volume;
+    ``inventory`` the users' net position as a signed share of the AMM's smaller side liquidity (positive =
+    users net long, so the AMM is short and widens its ask); ``effective_leverage`` the AMM's net exposure over its
+    fee pool; ``revenue_since_funding`` in USD; ``inventory_spread_adjustment`` in percent (-100..100).
+
+    1. volatility: ``vol = max(conf, (mark_std + oracle_std)/8)``; each side ``max(conf', vol * clip(intensity,
+       0.01, 1))`` with ``conf' = conf`` above 25 bps else ``conf/20``; start from ``max(base/2, that)``.
+    2. max target ``max(max_spread, |gap|, min(1, max(2*conf, mark_std, oracle_std)))``.
+    3. oracle retreat: reserve below oracle widens the ask by ``|gap|``, above widens the bid.
+    4. the exposed side times ``min(s, 1 + s*|inventory|)``, ``s = max(10, max_target / side)``;
+    5. then times ``min(10, 1 + leverage)`` (both sides times 10 when the fee pool is not positive);
+    6. revenue retreat after a loss over $25: ``min(max_target/10, base * loss/25)`` to the exposed side, half to
+       the other; 7. the percent adjustment, floored at step 1's value; 8. capped so the sides sum to at most the
+       max target (the larger side scaled, the other the remainder).
+
+    exact: ``calculate_spread`` (integer, 1e6); they agree to within its rounding (``tests/test_amm.py``).
+    """
+    base = v.in_range("base_spread", base_spread, 0.0, 1.0)
+    max_s = v.in_range("max_spread", max_spread, 0.0, 1.0)
+    gap = v.in_range("oracle_reserve_gap", oracle_reserve_gap, -1.0, 1.0)
+    conf = v.in_range("oracle_confidence", oracle_confidence, 0.0, 1.0)
+    m_std = v.non_negative("mark_std", mark_std)
+    o_std = v.non_negative("oracle_std", oracle_std)
+    long_int = v.in_range("long_intensity", long_intensity, 0.0, 1.0)
+    short_int = v.in_range("short_intensity", short_intensity, 0.0, 1.0)
+    inv = v.in_range("inventory", inventory, -1.0, 1.0)
+    lev = v.non_negative("effective_leverage", effective_leverage)
+    fee_ok = np.asarray(fee_pool_positive, dtype=bool)
+    revenue = v.as_float_array("revenue_since_funding", revenue_since_funding)
+    adjust = v.in_range("inventory_spread_adjustment", inventory_spread_adjustment, -100.0, 100.0)
+    (base, max_s, gap, conf, m_std, o_std, long_int, short_int, inv, lev, revenue, adjust) = v.broadcast(
+        base_spread=base, max_spread=max_s, oracle_reserve_gap=gap, oracle_confidence=conf, mark_std=m_std,
+        oracle_std=o_std, long_intensity=long_int, short_intensity=short_int, inventory=inv,
+        effective_leverage=lev, revenue_since_funding=revenue, inventory_spread_adjustment=adjust)
+    fee_ok = np.broadcast_to(fee_ok, base.shape)
+
+    vol = np.maximum(conf, (m_std + o_std) / 2 / 4)
+    conf_component = np.where(conf > 0.0025, conf, conf / 20)
+    long_vol = np.maximum(conf_component, vol * np.clip(long_int, 0.01, 1.0))
+    short_vol = np.maximum(conf_component, vol * np.clip(short_int, 0.01, 1.0))
+    long_floor, short_floor = np.maximum(base / 2, long_vol), np.maximum(base / 2, short_vol)
+    long, short = long_floor.copy(), short_floor.copy()
+
+    max_target = np.maximum(max_s, np.maximum(np.abs(gap), np.minimum(np.maximum(2 * conf, np.maximum(m_std, o_std)),
+                                                                       1.0)))
+    long = np.where(gap < 0, np.maximum(long, np.abs(gap) + long_vol), long)
+    short = np.where(gap > 0, np.maximum(short, np.abs(gap) + short_vol), short)
+
+    exposed = np.where(inv > 0, long, short)
+    scale_max = np.maximum(10.0, max_target / np.maximum(exposed, 1e-6))
+    inventory_scale = np.minimum(scale_max, 1 + scale_max * np.minimum(np.abs(inv), 1.0))
+    leverage_scale = np.minimum(10.0, 1 + lev)
+    long = np.where(inv > 0, long * inventory_scale * np.where(fee_ok, leverage_scale, 1.0), long)
+    short = np.where(inv < 0, short * inventory_scale * np.where(fee_ok, leverage_scale, 1.0), short)
+    long = np.where(fee_ok, long, long * 10)
+    short = np.where(fee_ok, short, short * 10)
+
+    loss = -revenue
+    retreat = np.where(loss > 25, np.where(loss <= 25_000, np.minimum(max_target / 10, base * loss / 25),
+                                           max_target / 10), 0.0)
+    long = long + np.where(inv > 0, retreat, retreat / 2)
+    short = short + np.where(inv < 0, retreat, retreat / 2)
+
+    long = np.where(adjust != 0, np.maximum(long_floor, long * (1 + adjust / 100)), long)
+    short = np.where(adjust != 0, np.maximum(short_floor, short * (1 + adjust / 100)), short)
+
+    total = long + short
+    over = total > max_target
+    long_larger = long > short
+    capped_long = np.where(long_larger, long * max_target / np.maximum(total, 1e-300), 0.0)
+    capped_short = np.where(long_larger, 0.0, short * max_target / np.maximum(total, 1e-300))
+    capped_long = np.where(long_larger, capped_long, max_target - capped_short)
+    capped_short = np.where(long_larger, max_target - capped_long, capped_short)
+    long = np.where(over, capped_long, long)
+    short = np.where(over, capped_short, short)
+    return v.scalar_or_array(long), v.scalar_or_array(short)
