@@ -1,11 +1,6 @@
-"""Closed forms of the mechanics, derived in sympy from their definitions.
+"""The AMM's closed forms, derived from the constant-product invariant, the peg and the terminal reserves.
 
-Each function builds its expression from first principles (the constant-product invariant, the peg, the
-definition of terminal reserves) and returns a simplified sympy expression; ``tests/test_symbolic.py``
-checks every one, lambdified, against the human layer on sample points, so the derivations shown in the
-notebooks and the code cannot drift apart. Nothing here parses user text.
-
-sympy is imported on first use, so ``import driftlab`` stays fast.
+Each is checked equal to :mod:`driftlab.amm` in ``tests/test_symbolic.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +10,20 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import sympy as sp
+
+__all__ = [
+    "AmmSymbols",
+    "amm_symbols",
+    "k_change_cost",
+    "lambdify",
+    "price_impact",
+    "price_impact_derivation",
+    "quote_for_base",
+    "repeg_cost",
+    "reserve_price",
+    "solve_sqrt_k_for_impact",
+    "terminal_price",
+]
 
 
 class AmmSymbols(NamedTuple):
