@@ -7,6 +7,7 @@ these functions raise the ``DriftError`` subclass of that ``ErrorCode`` (``MathE
 """
 
 from .amm import *  # noqa: F403
+from .amm_jit import *  # noqa: F403
 from .amm_spread import *  # noqa: F403
 from .auction import *  # noqa: F403
 from .bankruptcy import *  # noqa: F403
@@ -37,6 +38,7 @@ from .position import *  # noqa: F403
 from .quote_asset import *  # noqa: F403
 from .repeg import *  # noqa: F403
 from .safe_math import *  # noqa: F403
+from .serum import *  # noqa: F403
 from .spot_balance import *  # noqa: F403
 from .spot_swap import *  # noqa: F403
 from .spot_withdraw import *  # noqa: F403
