@@ -34,7 +34,21 @@ from .errors import (
 from .helpers import get_proportion_u128
 from .orders import standardize_base_asset_amount
 from .quote_asset import reserve_to_asset_amount
-from .safe_math import I64, I128, U64, U128, cast, checked, safe_add, safe_div, safe_mul, safe_sub, signum
+from .safe_math import (
+    I64,
+    I128,
+    U64,
+    U128,
+    U192,
+    cast,
+    checked,
+    checked_abs,
+    safe_add,
+    safe_div,
+    safe_mul,
+    safe_sub,
+    signum,
+)
 from .stats import calculate_new_twap, calculate_rolling_sum, calculate_weighted_average
 
 if TYPE_CHECKING:
@@ -100,7 +114,7 @@ def calculate_swap_output(
     ``TradeSizeTooLarge``.
     program: math/amm.rs::calculate_swap_output
     """
-    invariant = invariant_sqrt * invariant_sqrt
+    invariant = checked(invariant_sqrt * invariant_sqrt, U192)  # computed in U192: sqrt_k >= 2**96 overflows
     if direction == SwapDirection.Remove and swap_amount > input_asset_reserve:
         raise TradeSizeTooLarge(f"{swap_amount} > {input_asset_reserve}")
     if direction == SwapDirection.Add:
@@ -174,8 +188,8 @@ def calculate_net_user_cost_basis(amm: AMM) -> int:
 
     program: math/amm.rs::calculate_net_user_cost_basis
     """
-    return checked(amm.quote_asset_amount + amm.quote_asset_amount_with_unsettled_lp
-                   + amm.net_unsettled_funding_pnl, I128)
+    with_lp = safe_add(amm.quote_asset_amount, amm.quote_asset_amount_with_unsettled_lp, I128)
+    return safe_add(with_lp, amm.net_unsettled_funding_pnl, I128)
 
 
 def calculate_net_user_pnl(amm: AMM, oracle_price: int) -> int:
@@ -199,7 +213,7 @@ def calculate_expiry_price(amm: AMM, target_price: int, total_excess_balance: in
     the target.
     program: math/amm.rs::calculate_expiry_price
     """
-    if abs(amm.base_asset_amount_with_amm) < amm.order_step_size:
+    if checked_abs(amm.base_asset_amount_with_amm, I128) < amm.order_step_size:
         return target_price
     numerator = safe_mul(safe_sub(amm.quote_asset_amount, total_excess_balance, I128),
                          PRICE_TIMES_AMM_TO_QUOTE_PRECISION_RATIO, I128)

@@ -82,12 +82,16 @@ def rust_rem(a: int, b: int) -> int:
     return -r if a < 0 else r
 
 
-def safe_div(a: int, b: int) -> int:
-    """Rust's ``a / b`` (``safe_div``): truncates toward zero; division by zero is ``MathError``."""
+def safe_div(a: int, b: int, ty: IntType | None = None) -> int:
+    """Rust's ``a / b`` (``safe_div``): truncates toward zero; division by zero is ``MathError``.
+
+    With ``ty``, a quotient outside it (only ``MIN / -1`` of a signed type) is ``MathError`` too.
+    """
     if b == 0:
         raise MathError("division by zero")
     q = abs(a) // abs(b)
-    return q if (a < 0) == (b < 0) else -q
+    q = q if (a < 0) == (b < 0) else -q
+    return q if ty is None else checked(q, ty)
 
 
 def safe_div_ceil(a: int, b: int) -> int:
@@ -100,6 +104,13 @@ def safe_div_floor(a: int, b: int) -> int:
     """``a.safe_div_floor(b)``: ``a / b`` minus one when ``a % b != 0``. program: math/floor_div.rs"""
     q = safe_div(a, b)
     return q - 1 if rust_rem(a, b) != 0 else q
+
+
+def checked_abs(value: int, ty: IntType) -> int:
+    """Rust's ``.abs()`` on a signed ``ty``: ``MIN.abs()`` overflows (a panic in the program; ``MathError`` here)."""
+    if value == ty.min:
+        raise MathError(f"abs({value}) overflows {ty.name}")
+    return abs(value)
 
 
 def signum(value: int) -> int:

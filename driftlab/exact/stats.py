@@ -5,7 +5,7 @@ program: math/stats.rs
 
 from __future__ import annotations
 
-from .safe_math import I64, U64, cast, checked, safe_div
+from .safe_math import I64, I128, U64, U128, cast, checked, safe_div, safe_sub
 
 
 def calculate_rolling_sum(data1: int, data2: int, weight1_numer: int, weight1_denom: int) -> int:
@@ -13,7 +13,8 @@ def calculate_rolling_sum(data1: int, data2: int, weight1_numer: int, weight1_de
 
     program: math/stats.rs::calculate_rolling_sum
     """
-    decayed = safe_div(data1 * max(0, weight1_denom - weight1_numer), weight1_denom)
+    weight = cast(max(0, safe_sub(weight1_denom, weight1_numer, I64)), U128)
+    decayed = safe_div(checked(data1 * weight, U128), cast(weight1_denom, U128))
     return checked(cast(decayed, U64) + data2, U64)
 
 
@@ -24,9 +25,9 @@ def calculate_weighted_average(data1: int, data2: int, weight1: int, weight2: in
     ``weight2 <= 1``; it compares the weighted products, not the prices. A zero result keeps a negative bias out.
     program: math/stats.rs::calculate_weighted_average
     """
-    denominator = weight1 + weight2
-    prev_twap_99 = data1 * weight1
-    latest_price_01 = data2 * weight2
+    denominator = checked(weight1 + weight2, I64)
+    prev_twap_99 = checked(data1 * weight1, I128)
+    latest_price_01 = checked(data2 * weight2, I128)
     if weight1 == 0:
         return data2
     if weight2 == 0:
@@ -36,7 +37,7 @@ def calculate_weighted_average(data1: int, data2: int, weight1: int, weight2: in
             bias = (latest_price_01 > prev_twap_99) - (latest_price_01 < prev_twap_99)
         else:
             bias = 0
-    twap = cast(safe_div(prev_twap_99 + latest_price_01, denominator), I64)
+    twap = cast(safe_div(checked(prev_twap_99 + latest_price_01, I128), denominator, I128), I64)
     if twap == 0 and bias < 0:
         return twap
     return checked(twap + bias, I64)
@@ -47,6 +48,6 @@ def calculate_new_twap(current_price: int, current_ts: int, last_twap: int, last
 
     program: math/stats.rs::calculate_new_twap
     """
-    since_last = max(0, current_ts - last_ts)
-    from_start = max(1, period - since_last)
+    since_last = max(0, safe_sub(current_ts, last_ts, I64))
+    from_start = max(1, safe_sub(period, since_last, I64))
     return calculate_weighted_average(current_price, last_twap, since_last, from_start, None)

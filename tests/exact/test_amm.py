@@ -148,3 +148,26 @@ def test_buyer_pays_at_least_and_seller_gets_at_most_one_reserve_unit_more_than_
     # the floor in the quote conversion usually takes it back, but not always (found by hypothesis:
     # sell_proceeds(1500000000, 666666666, 1000000000, 731520573, 750000000) = 162560127 > 162560126.85).
     assert sell_proceeds(base, quote, sqrt_k, peg, amount) < exact_sell + Fraction(peg, 10**9)
+
+
+def test_overflow_checks_follow_the_program_order() -> None:
+    # math/amm.rs::calculate_swap_output squares sqrt_k in U192 before the size check: sqrt_k >= 2**96 overflows
+    with pytest.raises(ex.MathError):
+        ex.calculate_swap_output(1, 2**100, SwapDirection.Add, 2**96)
+    with pytest.raises(ex.MathError):  # MathError, not TradeSizeTooLarge: the square comes first
+        ex.calculate_swap_output(2**101, 2**100, SwapDirection.Remove, 2**96)
+    # calculate_net_user_cost_basis checks each i128 addition, not just the total
+    amm = ex.AMM(quote_asset_amount=2**127 - 1, quote_asset_amount_with_unsettled_lp=1, net_unsettled_funding_pnl=-1)
+    with pytest.raises(ex.MathError):
+        ex.calculate_net_user_cost_basis(amm)
+    # i128::MIN.abs() panics in the program
+    with pytest.raises(ex.MathError):
+        ex.calculate_expiry_price(ex.AMM(base_asset_amount_with_amm=-(2**127), order_step_size=1), 100, 0)
+
+
+def test_twap_helpers_check_their_i64_and_i128_intermediates() -> None:
+    # math/stats.rs: current_ts - last_ts and the weight sum are i64; the weighted products i128
+    with pytest.raises(ex.MathError):
+        ex.calculate_new_twap(100, 2**63 - 1, 100, 0, 3600)
+    with pytest.raises(ex.MathError):
+        ex.calculate_weighted_average(-(2**63), -(2**63), 2**62, 2**62, None)
