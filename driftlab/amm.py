@@ -194,6 +194,11 @@ def sqrt_k_for_price_impact(price: ArrayLike, peg: ArrayLike, base_amount: Array
     return v.scalar_or_array(b * np.sqrt(pr / p))
 
 
+def _spread_units(fraction: FloatArray) -> FloatArray:
+    """A fraction rounded down to whole BID_ASK_SPREAD_PRECISION units (1e-6), tolerating float noise."""
+    return np.floor(fraction * 1e6 + 1e-6) / 1e6
+
+
 def spreads(
     base_spread: ArrayLike,
     max_spread: ArrayLike,
@@ -250,11 +255,14 @@ def spreads(
         effective_leverage=lev, revenue_since_funding=revenue, inventory_spread_adjustment=adjust)
     fee_ok = np.broadcast_to(fee_ok, base.shape)
 
-    vol = np.maximum(conf, (m_std + o_std) / 2 / 4)
-    conf_component = np.where(conf > 0.0025, conf, conf / 20)
-    long_vol = np.maximum(conf_component, vol * np.clip(long_int, 0.01, 1.0))
-    short_vol = np.maximum(conf_component, vol * np.clip(short_int, 0.01, 1.0))
-    long_floor, short_floor = np.maximum(base / 2, long_vol), np.maximum(base / 2, short_vol)
+    # the volatility terms are counted in the program's units (1e-6, rounded down): a side below one unit is
+    # zero, which matters because the inventory scale below grows as max_target / side
+    vol = _spread_units(np.maximum(conf, _spread_units((m_std + o_std) / 2) / 4))
+    conf_component = np.where(conf > 0.0025, conf, _spread_units(conf / 20))
+    long_vol = np.maximum(conf_component, _spread_units(vol * np.clip(long_int, 0.01, 1.0)))
+    short_vol = np.maximum(conf_component, _spread_units(vol * np.clip(short_int, 0.01, 1.0)))
+    half_base = _spread_units(base / 2)
+    long_floor, short_floor = np.maximum(half_base, long_vol), np.maximum(half_base, short_vol)
     long, short = long_floor.copy(), short_floor.copy()
 
     max_target = np.maximum(max_s, np.maximum(np.abs(gap), np.minimum(np.maximum(2 * conf, np.maximum(m_std, o_std)),
