@@ -14,6 +14,7 @@ from .bankruptcy import *  # noqa: F403
 from .constants import *  # noqa: F403
 from .controller_amm import *  # noqa: F403
 from .controller_insurance import *  # noqa: F403
+from .controller_lp import *  # noqa: F403
 from .controller_position import *  # noqa: F403
 from .controller_repeg import *  # noqa: F403
 from .controller_spot_balance import *  # noqa: F403
@@ -28,6 +29,7 @@ from .funding import *  # noqa: F403
 from .helpers import *  # noqa: F403
 from .insurance import *  # noqa: F403
 from .liquidation import *  # noqa: F403
+from .lp import *  # noqa: F403
 from .margin import *  # noqa: F403
 from .margin_calculation import *  # noqa: F403
 from .matching import *  # noqa: F403

@@ -1,4 +1,4 @@
-"""AMM controller steps that rewrite a market in place: spreads and spread reserves, the formulaic k update.
+"""AMM controller steps that rewrite a market in place: swaps, spreads and spread reserves, the formulaic k update.
 
 Functions mutate the ``PerpMarket`` dataclass exactly as the program mutates ``&mut PerpMarket`` and
 return what the program returns.
@@ -27,7 +27,7 @@ from .controller_spot_balance import (
     transfer_spot_balances,
     update_spot_balances,
 )
-from .enums import MarketConfigFlag, PerpOperation, PositionDirection, SpotBalanceType
+from .enums import MarketConfigFlag, PerpOperation, PositionDirection, SpotBalanceType, SwapDirection
 from .errors import (
     BlockchainClockInconsistency,
     InsufficientCollateral,
@@ -35,6 +35,7 @@ from .errors import (
     InvalidAmmDetected,
     InvalidConcentrationCoef,
 )
+from .quote_asset import reserve_to_asset_amount
 from .safe_math import (
     I32,
     I64,
@@ -57,7 +58,7 @@ from .spot_balance import get_token_amount
 from .spot_withdraw import get_max_withdraw_for_market_with_token_amount, validate_spot_balances
 
 if TYPE_CHECKING:
-    from .state import OraclePriceData, PerpMarket, SpotMarket, User
+    from .state import AMM, OraclePriceData, PerpMarket, SpotMarket, User
 
 
 def _sat_u32(value: int) -> int:
@@ -495,7 +496,64 @@ def update_pnl_pool_and_user_balance(
     return pnl_to_settle_with_user
 
 
+def _calculate_quote_asset_amount_surplus(
+    quote_asset_reserve_before: int, quote_asset_reserve_after: int, swap_direction: SwapDirection,
+    peg_multiplier: int, initial_quote_asset_amount: int, round_down: bool,
+) -> int:
+    """``|reserve_to_asset_amount(|delta quote reserve|, peg) (+1 if round_down) - initial_quote_asset_amount|``.
+
+    program: controller/amm.rs::calculate_quote_asset_amount_surplus (private)
+    """
+    if swap_direction == SwapDirection.Add:
+        change = safe_sub(quote_asset_reserve_before, quote_asset_reserve_after, U128)
+    else:
+        change = safe_sub(quote_asset_reserve_after, quote_asset_reserve_before, U128)
+    actual_quote_asset_amount = reserve_to_asset_amount(change, peg_multiplier)
+    if round_down:
+        actual_quote_asset_amount = safe_add(actual_quote_asset_amount, 1, U128)
+    return abs(actual_quote_asset_amount - initial_quote_asset_amount)
+
+
+def calculate_base_swap_output_with_spread(
+    amm: AMM, base_asset_swap_amount: int, direction: SwapDirection
+) -> tuple[int, int, int, int]:
+    """``(new_base_reserve, new_quote_reserve, quote_asset_amount, quote_asset_amount_surplus)`` of a swap.
+
+    The quote paid or received comes from swapping ``base_asset_swap_amount`` against the spread reserves (ask
+    for Remove = a long, bid for Add = a short); the real reserves move by the same base along the curve, and
+    the surplus is the gap between the two quote amounts (the no-spread amount compensated by +1 when removing).
+    program: controller/amm.rs::calculate_base_swap_output_with_spread
+    """
+    position_direction = PositionDirection.Short if direction == SwapDirection.Add else PositionDirection.Long
+    base_reserve_with_spread, quote_reserve_with_spread = amm_spread.get_spread_reserves(amm, position_direction)
+    new_quote_reserve_with_spread, _ = amm_math.calculate_swap_output(
+        base_asset_swap_amount, base_reserve_with_spread, direction, amm.sqrt_k)
+    quote_asset_amount = amm_math.calculate_quote_asset_amount_swapped(
+        quote_reserve_with_spread, new_quote_reserve_with_spread, direction, amm.peg_multiplier)
+    new_quote_asset_reserve, new_base_asset_reserve = amm_math.calculate_swap_output(
+        base_asset_swap_amount, amm.base_asset_reserve, direction, amm.sqrt_k)
+    opposite = SwapDirection.Add if direction == SwapDirection.Remove else SwapDirection.Remove
+    surplus = _calculate_quote_asset_amount_surplus(
+        new_quote_asset_reserve, amm.quote_asset_reserve, opposite, amm.peg_multiplier, quote_asset_amount,
+        direction == SwapDirection.Remove)
+    return new_base_asset_reserve, new_quote_asset_reserve, cast(quote_asset_amount, U64), cast(surplus, U64)
+
+
+def swap_base_asset(market: PerpMarket, base_asset_swap_amount: int, direction: SwapDirection) -> tuple[int, int]:
+    """Swap base with the AMM: set the new reserves, return ``(quote_asset_amount, quote_asset_amount_surplus)``.
+
+    program: controller/amm.rs::swap_base_asset
+    """
+    new_base, new_quote, quote_asset_amount, surplus = calculate_base_swap_output_with_spread(
+        market.amm, base_asset_swap_amount, direction)
+    market.amm.base_asset_reserve = new_base
+    market.amm.quote_asset_reserve = new_quote
+    return quote_asset_amount, cast(surplus, I64)
+
+
 __all__ = [
+    "calculate_base_swap_output_with_spread",
+    "swap_base_asset",
     "formulaic_update_k",
     "update_concentration_coef",
     "update_spread_reserves",

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .enums import PositionDirection, PositionUpdateType
+from .constants import MAX_BASE_ASSET_AMOUNT_WITH_AMM, PERP_DECIMALS
+from .enums import PositionDirection, PositionUpdateType, SwapDirection
 from .errors import (
+    InvalidAmmDetected,
     InvalidPerpPositionDetected,
     InvalidPositionLastFundingRate,
     MaxNumberOfPositions,
@@ -35,10 +37,20 @@ class PositionDelta:
 
     quote_asset_amount: int = 0  # i64
     base_asset_amount: int = 0  # i64
+    remainder_base_asset_amount: int | None = None  # Option<i64> (v2.136.0; removed by v2.161.0)
 
     def get_delta_base_abs(self) -> int:
         """``|base_asset_amount|``. program: PositionDelta::get_delta_base_abs"""
         return abs(self.base_asset_amount)
+
+    def get_delta_base_with_remainder_abs(self) -> int:
+        """``|base_asset_amount + remainder_base_asset_amount|`` (the remainder when present).
+
+        program (v2.136.0): controller/position.rs::PositionDelta::get_delta_base_with_remainder_abs
+        """
+        if self.remainder_base_asset_amount is None:
+            return abs(self.base_asset_amount)
+        return abs(safe_add(self.base_asset_amount, self.remainder_base_asset_amount, I64))
 
 
 def add_new_position(user_positions: list[PerpPosition], market_index: int) -> int:
@@ -287,8 +299,59 @@ def decrease_open_bids_and_asks(
         position.open_asks = min(safe_add(position.open_asks, cast(base_asset_amount_unfilled, I64), I64), 0)
 
 
+def _calculate_quote_asset_amount_surplus(position_direction: PositionDirection, quote_asset_swapped: int,
+                                         base_asset_amount: int, fill_price: int) -> tuple[int, int]:
+    """A fill at ``fill_price`` instead of the swap's quote: ``(quote at fill_price, surplus to the AMM)``.
+
+    program: controller/position.rs::calculate_quote_asset_amount_surplus (private)
+    """
+    from .orders import calculate_quote_asset_amount_for_maker_order
+
+    quote_asset_amount = calculate_quote_asset_amount_for_maker_order(base_asset_amount, fill_price, PERP_DECIMALS,
+                                                                      position_direction)
+    if position_direction == PositionDirection.Long:
+        surplus = safe_sub(cast(quote_asset_amount, I64), cast(quote_asset_swapped, I64), I64)
+    else:
+        surplus = safe_sub(cast(quote_asset_swapped, I64), cast(quote_asset_amount, I64), I64)
+    return quote_asset_amount, surplus
+
+
+def update_position_with_base_asset_amount(base_asset_amount: int, direction: PositionDirection,
+                                           market: PerpMarket, user: User, position_index: int,
+                                           fill_price: int | None) -> tuple[int, int, int]:
+    """Fill ``base_asset_amount`` against the AMM: swap, update the position and market, move the spread reserves.
+
+    Returns ``(quote_asset_amount, quote_asset_amount_surplus, pnl)``. With ``fill_price`` (a post-only maker
+    order filled by the AMM) the quote is the maker quote at that price and the surplus its gap to the swap.
+    ``base_asset_amount_with_amm`` moves by the fill (``InvalidAmmDetected`` past
+    MAX_BASE_ASSET_AMOUNT_WITH_AMM). Mutates ``market`` and ``user``.
+    program: controller/position.rs::update_position_with_base_asset_amount
+    """
+    from .controller_amm import swap_base_asset, update_spread_reserves
+    from .orders import get_position_delta_for_fill
+
+    swap_direction = SwapDirection.Remove if direction == PositionDirection.Long else SwapDirection.Add
+    quote_asset_swapped, quote_asset_amount_surplus = swap_base_asset(market, base_asset_amount, swap_direction)
+    if fill_price is not None:
+        quote_asset_amount, quote_asset_amount_surplus = _calculate_quote_asset_amount_surplus(
+            direction, quote_asset_swapped, base_asset_amount, fill_price)
+    else:
+        quote_asset_amount = quote_asset_swapped
+    position_delta = get_position_delta_for_fill(base_asset_amount, quote_asset_amount, direction)
+    pnl = update_position_and_market(user.perp_positions[position_index], market, position_delta)
+    amm = market.amm
+    amm.base_asset_amount_with_amm = safe_add(amm.base_asset_amount_with_amm,
+                                              cast(position_delta.base_asset_amount, I128), I128)
+    if not abs(amm.base_asset_amount_with_amm) <= MAX_BASE_ASSET_AMOUNT_WITH_AMM:
+        raise InvalidAmmDetected(f"market.amm.base_asset_amount_with_amm={amm.base_asset_amount_with_amm} cannot "
+                                 "exceed MAX_BASE_ASSET_AMOUNT_WITH_AMM")
+    update_spread_reserves(market)
+    return quote_asset_amount, quote_asset_amount_surplus, pnl
+
+
 __all__ = [
     "PositionDelta",
+    "update_position_with_base_asset_amount",
     "add_new_position",
     "decrease_open_bids_and_asks",
     "get_position_index",

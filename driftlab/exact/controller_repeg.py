@@ -25,7 +25,8 @@ from .safe_math import I64, I128, U128, U192, cast, checked, safe_add, safe_div,
 from .spot_balance import get_token_amount
 
 if TYPE_CHECKING:
-    from .state import PerpMarket, SpotMarket
+    from .enums import DriftAction
+    from .state import MMOraclePriceData, PerpMarket, SpotMarket, State
 
 
 def apply_cost_to_market(market: PerpMarket, cost: int, check_lower_bound: bool) -> bool:
@@ -129,4 +130,83 @@ def settle_expired_market(market: PerpMarket, spot_market: SpotMarket, now: int)
     market.status = MarketStatus.Settlement
 
 
-__all__ = ["apply_cost_to_market", "settle_expired_market"]
+def _update_amm(market: PerpMarket, mm_oracle_price_data: MMOraclePriceData, state: State, now: int,
+                clock_slot: int) -> int:
+    """The keeper/fill-time AMM update: repeg (and maybe k) toward the oracle, oracle TWAPs, spreads.
+
+    Skipped (cost 0) in Settlement/Delisted. With the safe oracle valid for UpdateAMMCurve and
+    ``curve_update_intensity > 0``: ``calculate_optimal_peg_and_budget`` then ``adjust_amm`` (k may be cut when
+    intensity >= 100), applied if ``apply_cost_to_market`` accepts the cost. Valid for UpdateTwap: the oracle
+    TWAPs are fed (``update_oracle_price_twap``). Then ``update_spreads``; ``last_update_slot`` (unless the repeg
+    was refused) and ``last_oracle_valid`` follow FillOrderAmmLowRisk validity. Returns the repeg cost applied.
+    Mutates ``market``.
+    program: controller/repeg.rs::_update_amm
+    """
+    from . import amm as amm_math
+    from . import oracle as oracle_math
+    from . import repeg as repeg_math
+    from .controller_amm import update_spreads
+    from .cp_curve import UpdateKResult
+    from .enums import DriftAction, LogMode, MarketType
+
+    if market.status in (MarketStatus.Settlement, MarketStatus.Delisted):
+        return 0
+    amm = market.amm
+    oracle_data = mm_oracle_price_data.get_safe_oracle_price_data()
+    oracle_validity = oracle_math.oracle_validity(
+        MarketType.Perp, market.market_index, amm.historical_oracle_data.last_oracle_price_twap, oracle_data,
+        state.oracle_guard_rails.validity, market.get_max_confidence_interval_multiplier(), amm.oracle_source,
+        LogMode.SafeMMOracle, amm.oracle_slot_delay_override, amm.oracle_low_risk_slot_delay_override)
+    amm_update_cost = 0
+    amm_not_successfully_updated = False
+    if oracle_math.is_oracle_valid_for_action(oracle_validity, DriftAction.UpdateAMMCurve):
+        curve_update_intensity = min(amm.curve_update_intensity, 100)
+        if curve_update_intensity > 0:
+            optimal_peg, fee_budget, check_lower_bound = repeg_math.calculate_optimal_peg_and_budget(
+                market, mm_oracle_price_data)
+            repegged_market, repegged_cost = repeg_math.adjust_amm(market, optimal_peg, fee_budget,
+                                                                    curve_update_intensity >= 100)
+            if apply_cost_to_market(market, repegged_cost, check_lower_bound):
+                cp_curve.update_k(market, UpdateKResult(sqrt_k=repegged_market.amm.sqrt_k,
+                                                        base_asset_reserve=repegged_market.amm.base_asset_reserve,
+                                                        quote_asset_reserve=repegged_market.amm.quote_asset_reserve))
+                amm.peg_multiplier = repegged_market.amm.peg_multiplier
+                amm_update_cost = repegged_cost
+            else:
+                amm_not_successfully_updated = True
+    reserve_price_after = amm.reserve_price()
+    if oracle_math.is_oracle_valid_for_action(oracle_validity, DriftAction.UpdateTwap):
+        amm_math.update_oracle_price_twap(amm, now, mm_oracle_price_data, reserve_price_after,
+                                          market.get_sanitize_clamp_denominator())
+    update_spreads(market, reserve_price_after, clock_slot)
+    if oracle_math.is_oracle_valid_for_action(oracle_validity, DriftAction.FillOrderAmmLowRisk):
+        if not amm_not_successfully_updated:
+            amm.last_update_slot = clock_slot
+        amm.last_oracle_valid = True
+    else:
+        amm.last_oracle_valid = False
+    return amm_update_cost
+
+
+def update_amm_and_check_validity(market: PerpMarket, mm_oracle_price_data: MMOraclePriceData, state: State,
+                                  now: int, clock_slot: int, action: DriftAction | None) -> None:
+    """``_update_amm``, then ``InvalidOracle`` unless the safe oracle is valid for ``action``.
+
+    program: controller/repeg.rs::update_amm_and_check_validity
+    """
+    from . import oracle as oracle_math
+    from .enums import LogMode, MarketType
+    from .errors import InvalidOracle
+
+    _update_amm(market, mm_oracle_price_data, state, now, clock_slot)
+    oracle_validity = oracle_math.oracle_validity(
+        MarketType.Perp, market.market_index, market.amm.historical_oracle_data.last_oracle_price_twap,
+        mm_oracle_price_data.get_safe_oracle_price_data(), state.oracle_guard_rails.validity,
+        market.get_max_confidence_interval_multiplier(), market.amm.oracle_source, LogMode.SafeMMOracle,
+        market.amm.oracle_slot_delay_override, market.amm.oracle_low_risk_slot_delay_override)
+    if not oracle_math.is_oracle_valid_for_action(oracle_validity, action):
+        raise InvalidOracle(f"Invalid Oracle ({mm_oracle_price_data.get_safe_oracle_price_data()}) for perp market "
+                            f"index={market.market_index} and action={action}")
+
+
+__all__ = ["_update_amm", "apply_cost_to_market", "settle_expired_market", "update_amm_and_check_validity"]

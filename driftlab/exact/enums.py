@@ -145,6 +145,18 @@ class LpStatus(ProgramEnum):
     Decommissioning = 2
 
 
+class AMMLiquiditySplit(OrderedEnum):
+    """Who takes the AMM's side of a fill: the protocol alone, the LPs alone, or both pro rata.
+
+    (v2.136.0; removed by v2.161.0 with Backstop AMM Liquidity.)
+    program (v2.136.0): state/perp_market.rs::AMMLiquiditySplit
+    """
+
+    ProtocolOwned = 0
+    LPOwned = 1
+    Shared = 2
+
+
 
 class MarketConfigFlag(IntFlag):
     """program: state/perp_market.rs::MarketConfigFlag"""

@@ -12,11 +12,13 @@ state/insurance_fund_stake.rs, state/order_params.rs, state/protected_maker_mode
 
 from __future__ import annotations
 
+import copy as _copy
 from dataclasses import dataclass, field, replace
 
 from . import amm as amm_math
 from . import auction as auction_math
 from . import controller_position as position_controller
+from . import lp as lp_math
 from . import margin as margin_math
 from . import oracle as oracle_math
 from . import orders as orders_math
@@ -55,6 +57,7 @@ from .constants import (
     TWENTY_FOUR_HOUR,
 )
 from .enums import (
+    AMMLiquiditySplit,
     AssetTier,
     AssetType,
     ContractTier,
@@ -549,6 +552,68 @@ class AMM:
             self.base_asset_reserve, self.min_base_asset_reserve, self.max_base_asset_reserve)
         return abs(self.base_asset_amount_with_amm) < safe_div(min(max_bids, abs(max_asks)), 10)
 
+    # -- Backstop AMM Liquidity: methods of AMM at v2.136.0, removed by v2.161.0 (bodies in lp.py) --
+
+    def get_per_lp_base_unit(self) -> int:
+        """One LP share's unit: ``1e9 * 10**per_lp_base`` (``1e9 / 10**-per_lp_base`` when negative), i128.
+
+        program (v2.136.0): state/perp_market.rs::AMM::get_per_lp_base_unit
+        """
+        return lp_math._amm_get_per_lp_base_unit(self)
+
+    def calculate_lp_base_delta(self, per_lp_delta_base: int, base_unit: int) -> int:
+        """All LP shares' part of a per-share amount: ``per_lp_delta * user_lp_shares / base_unit``.
+
+        program (v2.136.0): state/perp_market.rs::AMM::calculate_lp_base_delta
+        """
+        return lp_math._amm_calculate_lp_base_delta(self, per_lp_delta_base, base_unit)
+
+    def calculate_per_lp_delta(self, delta: position_controller.PositionDelta, fee_to_market: int,
+                               liquidity_split: AMMLiquiditySplit, base_unit: int) -> tuple[int, int, int]:
+        """``(per_lp_base, per_lp_quote, per_lp_fee)``: a user's fill per LP share, and the LPs' fee per share.
+
+        Per share of ``sqrt_k`` (of ``user_lp_shares`` when the split is LPOwned): ``delta * base_unit / shares``;
+        when the user sold (per-share base < 0, the LPs buy) the per-share quote gets +1, against the LPs.
+        ``per_lp_fee = (fee_to_market * 8/10) * base_unit / shares`` for a positive fee, else 0.
+        program (v2.136.0): state/perp_market.rs::AMM::calculate_per_lp_delta
+        """
+        return lp_math._amm_calculate_per_lp_delta(self, delta, fee_to_market, liquidity_split, base_unit)
+
+    def get_target_base_asset_amount_per_lp(self) -> int:
+        """``target_base_asset_amount_per_lp`` rescaled by ``10**per_lp_base``.
+
+        program (v2.136.0): state/perp_market.rs::AMM::get_target_base_asset_amount_per_lp
+        """
+        return lp_math._amm_get_target_base_asset_amount_per_lp(self)
+
+    def imbalanced_base_asset_amount_with_lp(self) -> int:
+        """The LPs' base beyond their target: ``(base_per_lp - target) * user_lp_shares / base_unit``.
+
+        program (v2.136.0): state/perp_market.rs::AMM::imbalanced_base_asset_amount_with_lp
+        """
+        return lp_math._amm_imbalanced_base_asset_amount_with_lp(self)
+
+    def amm_lp_wants_to_jit_make(self, taker_direction: PositionDirection) -> bool:
+        """LPs exist, their per-share base is beyond target on the taker's side, and ``amm_jit_intensity > 100``.
+
+        program (v2.136.0): state/perp_market.rs::AMM::amm_lp_wants_to_jit_make
+        """
+        return lp_math._amm_lp_wants_to_jit_make(self, taker_direction)
+
+    def amm_lp_allowed_to_jit_make(self, amm_wants_to_jit_make: bool) -> bool:
+        """Inventory below a tenth of the protocol-owned part of the smaller side (true when not JIT making).
+
+        program (v2.136.0): state/perp_market.rs::AMM::amm_lp_allowed_to_jit_make
+        """
+        return lp_math._amm_lp_allowed_to_jit_make(self, amm_wants_to_jit_make)
+
+    def amm_lp_jit_is_active(self) -> bool:
+        """``amm_jit_intensity > 100``: intensities 101-200 let LPs JIT make too.
+
+        program (v2.136.0): state/perp_market.rs::AMM::amm_lp_jit_is_active
+        """
+        return self.amm_jit_intensity > 100
+
     def update_volume_24h(self, quote_asset_amount: int, position_direction: PositionDirection, now: int) -> None:
         """Record a trade: the hourly long/short intensities and the 24h rolling volume; ``last_trade_ts = now``.
 
@@ -633,6 +698,20 @@ class PerpMarket:
     last_fill_price: int = 0  # u64
     lp_pool_id: int = 0  # u8
     market_config: int = 0  # u8
+
+    def __deepcopy__(self, memo: dict[int, object]) -> PerpMarket:
+        """A deep copy built field by field: the only mutable members are the nested structs (``amm`` with its
+        ``historical_oracle_data`` and ``fee_pool``, ``pnl_pool``, ``insurance_claim``); the rest are ints,
+        bytes, strings and enums. Same result as ``copy.deepcopy``'s generic walk, ~50x faster (the repeg math
+        copies the market on every AMM update)."""
+        new = _copy.copy(self)
+        new.amm = _copy.copy(self.amm)
+        new.amm.historical_oracle_data = _copy.copy(self.amm.historical_oracle_data)
+        new.amm.fee_pool = _copy.copy(self.amm.fee_pool)
+        new.pnl_pool = _copy.copy(self.pnl_pool)
+        new.insurance_claim = _copy.copy(self.insurance_claim)
+        memo[id(self)] = new
+        return new
 
     def oracle_id(self) -> tuple[str, OracleSource]:
         """``(amm.oracle, amm.oracle_source)``: the market's key in the oracle map. program: PerpMarket::oracle_id"""
@@ -897,6 +976,14 @@ class PerpMarket:
             dynamic_offset = 0
         return ProtectedMakerParams(limit_price_divisor=self.protected_maker_limit_price_divisor,
                                     dynamic_offset=dynamic_offset, tick_size=self.amm.order_tick_size)
+
+    def update_market_with_counterparty(self, delta: position_controller.PositionDelta,
+                                        new_settled_base_asset_amount: int) -> None:
+        """An LP settling (a delta with a remainder) moves base and quote into ``*_with_unsettled_lp``.
+
+        program (v2.136.0): state/perp_market.rs::PerpMarket::update_market_with_counterparty
+        """
+        lp_math._market_update_market_with_counterparty(self, delta, new_settled_base_asset_amount)
 
 
 @dataclass
@@ -1193,6 +1280,9 @@ class PerpPosition:
     market_index: int = 0  # u16
     open_orders: int = 0  # u8
     position_flag: int = 0  # u8
+    last_base_asset_amount_per_lp: int = 0  # i64 (v2.136.0; removed by v2.161.0)
+    remainder_base_asset_amount: int = 0  # i32 (v2.136.0; removed by v2.161.0)
+    per_lp_base: int = 0  # i8 (v2.136.0; removed by v2.161.0)
 
     def is_for(self, market_index: int) -> bool:
         """The slot holds this market's position (and is not available). program: PerpPosition::is_for"""
@@ -1326,6 +1416,44 @@ class PerpPosition:
         program: PerpPosition::get_cost_basis (a test helper in the program)
         """
         return _perp_position_price(self.quote_asset_amount, self.base_asset_amount)
+
+    # -- Backstop AMM Liquidity: methods of PerpPosition at v2.136.0, removed by v2.161.0 (bodies in lp.py) --
+
+    def is_lp(self) -> bool:
+        """``lp_shares > 0``. program (v2.136.0): state/user.rs::PerpPosition::is_lp"""
+        return self.lp_shares > 0
+
+    def margin_requirement_for_lp_shares(self, order_step_size: int, valuation_price: int) -> int:
+        """An LP's flat add-on: ``max($1, order_step_size * price / 1e9)``; 0 without shares.
+
+        program (v2.136.0): state/user.rs::PerpPosition::margin_requirement_for_lp_shares
+        """
+        return lp_math._position_margin_requirement_for_lp_shares(self, order_step_size, valuation_price)
+
+    def simulate_settled_lp_position(self, market: PerpMarket, valuation_price: int) -> PerpPosition:
+        """A copy as if the LP settled now: base and quote moved in, the remainder charged as dust, LP orders added.
+
+        The LP's share of the AMM's base (on the step size) and quote is added; the remainder left (old plus new,
+        less whole steps) is charged ``|remainder| * price + 1`` in quote, as burning would; the LP's share of the
+        AMM's room to its reserve bounds (``calculate_lp_open_bids_asks``) is added to the open bids and asks. The
+        program takes the base before folding whole steps of the remainder in, so those steps are dropped here.
+        program (v2.136.0): state/user.rs::PerpPosition::simulate_settled_lp_position
+        """
+        return lp_math._position_simulate_settled_lp_position(self, market, valuation_price)
+
+    def get_base_asset_amount_with_remainder(self) -> int:
+        """``base_asset_amount + remainder_base_asset_amount`` (i128).
+
+        program (v2.136.0): state/user.rs::PerpPosition::get_base_asset_amount_with_remainder
+        """
+        return self.base_asset_amount + self.remainder_base_asset_amount
+
+    def get_base_asset_amount_with_remainder_abs(self) -> int:
+        """``|base + remainder|``.
+
+        program (v2.136.0): state/user.rs::PerpPosition::get_base_asset_amount_with_remainder_abs
+        """
+        return abs(self.get_base_asset_amount_with_remainder())
 
     @property
     def balance_type(self) -> SpotBalanceType:
