@@ -17,7 +17,8 @@ from types import ModuleType
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"amm", "charts", "exact", "symbolic", "widgets"}
+_SUBMODULES = {"amm", "auction", "bal", "charts", "exact", "fees", "fidelity", "funding", "guards",
+    "insurance", "liquidation", "maker", "margin", "orders", "params", "pnl", "sim", "spot", "symbolic", "widgets"}
 
 
 def __getattr__(name: str) -> ModuleType:

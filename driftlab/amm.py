@@ -36,8 +36,8 @@ __all__ = [
 
 
 def _reserves(base_reserve: ArrayLike, quote_reserve: ArrayLike, peg: ArrayLike) -> tuple[FloatArray, ...]:
-    return (v.positive("base_reserve", base_reserve), v.positive("quote_reserve", quote_reserve),
-            v.positive("peg", peg))
+    return tuple(v.broadcast(base_reserve=v.positive("base_reserve", base_reserve),
+                             quote_reserve=v.positive("quote_reserve", quote_reserve), peg=v.positive("peg", peg)))
 
 
 def _trade_size(base_reserve: FloatArray, base_amount: ArrayLike) -> FloatArray:
@@ -132,6 +132,7 @@ def bid_ask_prices(price: ArrayLike, long_spread: ArrayLike, short_spread: Array
     ls = v.in_range("long_spread", long_spread, 0.0, 1.0)
     ss = v.in_range("short_spread", short_spread, 0.0, 1.0)
     off = v.in_range("reference_price_offset", reference_price_offset, -1.0, 1.0)
+    p, ls, ss, off = v.broadcast(price=p, long_spread=ls, short_spread=ss, reference_price_offset=off)
     return v.scalar_or_array(p * (1 - ss + off)), v.scalar_or_array(p * (1 + ls + off))
 
 
@@ -143,6 +144,7 @@ def optimal_peg(base_reserve: ArrayLike, quote_reserve: ArrayLike, target_price:
     b = v.positive("base_reserve", base_reserve)
     q = v.positive("quote_reserve", quote_reserve)
     t = v.positive("target_price", target_price)
+    b, q, t = v.broadcast(base_reserve=b, quote_reserve=q, target_price=t)
     return v.scalar_or_array(t * b / q)
 
 
@@ -156,7 +158,7 @@ def repeg_cost(base_reserve: ArrayLike, quote_reserve: ArrayLike, net_user_base:
     b, q, p = _reserves(base_reserve, quote_reserve, peg)
     new = v.positive("new_peg", new_peg)
     n = v.as_float_array("net_user_base", net_user_base)
-    b, n = v.broadcast(base_reserve=b, net_user_base=n)
+    b, n, new = v.broadcast(base_reserve=b, net_user_base=n, new_peg=new)
     if np.any(b + n <= 0):
         raise ValueError("net_user_base must be above -base_reserve (users cannot be short the whole reserve)")
     return v.scalar_or_array(q * n / (b + n) * (new - p))
@@ -190,6 +192,7 @@ def sqrt_k_for_price_impact(price: ArrayLike, peg: ArrayLike, base_amount: Array
     p = v.positive("peg", peg)
     d = v.positive("base_amount", base_amount)
     i = v.positive("target_impact", target_impact)
+    pr, p, d, i = v.broadcast(price=pr, peg=p, base_amount=d, target_impact=i)
     b = d * (1 + i) / i
     return v.scalar_or_array(b * np.sqrt(pr / p))
 
