@@ -88,11 +88,20 @@ def _tick_units(tick_size: ArrayLike) -> np.ndarray:
 
 def _check_order(direction: str, start: FloatArray, end: FloatArray, what: str) -> None:
     if direction == "long" and np.any(start > end):
-        raise ValueError(f"auction start {what} must be <= auction end {what} for a long (the price rises toward "
-                         "the end; the program rejects it with InvalidOrderAuction)")
+        raise ValueError(f"start_price must be <= end_price for a long (auction start {what} <= end {what}: the price "
+                         "rises toward the end; the program rejects it with InvalidOrderAuction)")
     if direction == "short" and np.any(start < end):
-        raise ValueError(f"auction start {what} must be >= auction end {what} for a short (the price falls toward "
-                         "the end; the program rejects it with InvalidOrderAuction)")
+        raise ValueError(f"start_price must be >= end_price for a short (auction start {what} >= end {what}: the "
+                         "price falls toward the end; the program rejects it with InvalidOrderAuction)")
+
+
+def _whole_scalar(name: str, value: object, low: int, high: int) -> int:
+    """One whole number in ``[low, high]``; a ``ValueError`` naming ``name`` otherwise (arrays included)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a whole number in [{low}, {high}], got {value!r}")
+    if not (np.isfinite(value) and float(value).is_integer() and low <= value <= high):
+        raise ValueError(f"{name} must be a whole number in [{low}, {high}], got {value!r}")
+    return int(value)
 
 
 def _elapsed(slot: ArrayLike, order_slot: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -154,10 +163,10 @@ def auction_price(slot: ArrayLike, start_price: ArrayLike, end_price: ArrayLike,
         end = v.in_range("end_price", end_price, -_MAX_PRICE, _MAX_PRICE)
         oracle = v.in_range("oracle_price", oracle_price, 0.0, _MAX_PRICE, low_open=True)
         what = "offset"
-    _check_order(side_name, start, end, what)
     # shapes must broadcast (views, no copies); the arithmetic below broadcasts the small arrays itself
     shape = np.broadcast(*v.broadcast(slot=elapsed, start_price=start, end_price=end, duration=d,
                                       tick_size=tick.astype(np.float64), oracle_price=oracle)).shape
+    _check_order(side_name, start, end, what)
     s, e, o = _to_units(start), _to_units(end), _to_units(oracle)
     di = d.astype(np.int64)
     n = np.minimum(elapsed.astype(np.int64), di)
@@ -200,6 +209,7 @@ def price_improvement(slot: ArrayLike, start_price: ArrayLike, end_price: ArrayL
     side = direction_sign(direction)
     start = v.as_float_array("start_price", start_price)
     end = v.as_float_array("end_price", end_price)
+    v.broadcast(start_price=start, end_price=end)
     _check_order("long" if side > 0 else "short", start, end, "price")
     price = np.asarray(linear_auction_price(slot, start, end, duration, order_slot))
     return v.scalar_or_array(side * (end - price))
@@ -245,7 +255,9 @@ def auction_duration(price_gap: ArrayLike, oracle_price: ArrayLike, contract_tie
     tier = _contract_tier(contract_tier)
     gap = v.non_negative("price_gap", price_gap)
     oracle = v.positive("oracle_price", oracle_price)
-    if not 0 <= min_slots <= max_slots <= MAX_AUCTION_DURATION:
+    low = _whole_scalar("min_slots", min_slots, 0, MAX_AUCTION_DURATION)
+    high = _whole_scalar("max_slots", max_slots, 0, MAX_AUCTION_DURATION)
+    if low > high:
         raise ValueError(f"min_slots and max_slots must satisfy 0 <= min_slots <= max_slots <= 255, "
                          f"got {min_slots!r}, {max_slots!r}")
     gap, oracle = v.broadcast(price_gap=gap, oracle_price=oracle)

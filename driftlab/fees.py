@@ -183,6 +183,10 @@ def fill_fees(notional: ArrayLike, *, taker_rate: ArrayLike, maker_rebate_rate: 
     taker = v.in_range("taker_rate", taker_rate, 0.0, 0.1)
     rebate = v.in_range("maker_rebate_rate", maker_rebate_rate, 0.0, 0.1)
     adjustment = v.in_range("fee_adjustment", fee_adjustment, -1.0, 1.0)
+    slots = v.non_negative("slots_since_order", slots_since_order)
+    multiplier = v.positive("filler_multiplier", filler_multiplier)
+    v.broadcast(notional=q, taker_rate=taker, maker_rebate_rate=rebate, fee_adjustment=adjustment,
+                slots_since_order=slots, filler_multiplier=multiplier)  # the filler reward's shapes, checked here
     q, taker, rebate, adjustment = v.broadcast(notional=q, taker_rate=taker, maker_rebate_rate=rebate,
                                                fee_adjustment=adjustment)
     fee = q * taker * (1 + adjustment) * (2 if high_leverage else 1)
@@ -191,8 +195,8 @@ def fill_fees(notional: ArrayLike, *, taker_rate: ArrayLike, maker_rebate_rate: 
     fee_paid = fee - discount
     maker = q * rebate * (1 + adjustment) if who == "maker" else np.zeros_like(fee)
     if reward_filler:
-        mult = filler_multiplier if who == "maker" else 1.0
-        filler = np.asarray(filler_reward(fee_paid, slots_since_order, mult, schedule=schedule))
+        mult = multiplier if who == "maker" else 1.0
+        filler = np.asarray(filler_reward(fee_paid, slots, mult, schedule=schedule))
     else:
         filler = np.zeros_like(fee)
     filler = np.broadcast_to(filler, np.broadcast_shapes(np.shape(filler), fee.shape))

@@ -73,6 +73,29 @@ _DOCUMENTED_HOURLY_CLAMP = {"A": 0.00125, "B": 0.00125, "C": 0.00208}
 _DOCUMENTED_HOURLY_CLAMP_OTHERS = 0.004167
 
 
+def _one(name: str, array: FloatArray) -> float:
+    """A checked array (``v.positive`` etc.) as one float; a ``ValueError`` naming ``name`` for several values."""
+    if array.size != 1:
+        raise ValueError(f"{name} must be one number, not an array, got shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def _broadcasts(*shapes: tuple[int, ...]) -> bool:
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        return False
+    return True
+
+
+def _seed(seed: Any) -> int:
+    """A random seed: a whole number >= 0 (an integral float such as ``3.0`` is taken as ``3``)."""
+    whole = isinstance(seed, (int, np.integer)) or (isinstance(seed, (float, np.floating)) and float(seed).is_integer())
+    if isinstance(seed, (bool, np.bool_)) or not whole or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    return int(seed)
+
+
 def _tier_name(tier: Any) -> str:
     return choice("tier", getattr(tier, "name", tier), TIERS)  # an exact.ContractTier works too
 
@@ -128,7 +151,9 @@ def funding_rate(mark_twap: ArrayLike, oracle_twap: ArrayLike, *, tier: Any = "H
     """
     mark = v.positive("mark_twap", mark_twap)
     oracle = v.positive("oracle_twap", oracle_twap)
-    per_day = v.as_float_array("funding_period", period_adjustment(funding_period))
+    # past a day the program's period adjustment is 0, and update_funding_rate fails dividing by it
+    period = v.in_range("funding_period", funding_period, 0.0, 86_400.0, low_open=True)
+    per_day = v.as_float_array("funding_period", period_adjustment(period))
     v.broadcast(mark_twap=mark, oracle_twap=oracle, funding_period=per_day)  # a clear error if they do not
     mark, oracle = np.broadcast_arrays(mark, oracle)
     if per_day.ndim:  # the usual scalar period stays unbroadcast: fewer full-size temporaries below
@@ -223,6 +248,7 @@ def cumulative_funding_payment(rates_usd: ArrayLike, base: ArrayLike) -> FloatAr
     rates = v.as_float_array("rates_usd", rates_usd)
     b = v.as_float_array("base", base)
     cumulative = np.cumsum(rates, axis=-1) if rates.ndim else rates
+    cumulative, b = v.broadcast(rates_usd=cumulative, base=b)
     return v.scalar_or_array(-b * cumulative)
 
 
@@ -275,17 +301,22 @@ def twap(prices: ArrayLike, times: ArrayLike, period: float, *, initial_twap: Ar
     """
     p = v.as_float_array("prices", prices)
     t = v.as_float_array("times", times)
-    per = float(v.positive("period", period))
+    per = _one("period", v.positive("period", period))
     if p.ndim == 0:
         p = p.reshape(1)
     if t.ndim != 1 or t.shape[0] != p.shape[-1]:
         raise ValueError(f"times must be one-dimensional with one time per price (the last axis of prices, "
                          f"{p.shape[-1]}), got shape {t.shape}")
-    start_time = float(t[0]) if initial_time is None else float(v.as_float_array("initial_time", initial_time))
+    start_time = float(t[0]) if initial_time is None else _one("initial_time", v.as_float_array("initial_time",
+                                                                                                 initial_time))
     gaps = np.diff(t, prepend=start_time)
     if np.any(gaps < 0):
         raise ValueError("times must be non-decreasing and not before initial_time")
     start = p[..., 0] if initial_twap is None else v.as_float_array("initial_twap", initial_twap)
+    paths = p.shape[:-1]
+    if not _broadcasts(start.shape, paths) or np.broadcast_shapes(start.shape, paths) != paths:
+        raise ValueError(f"initial_twap must be one number or one per path (prices' leading shape {paths}), "
+                         f"got shape {start.shape}")
     w = np.asarray(twap_weight(gaps, per, oracle=oracle))
     return linear_recurrence(1.0 - w, w * p, start)
 
@@ -308,16 +339,16 @@ def mark_oracle_path(hours: int = 24, *, start_price: float = 100.0, oracle_drif
 
     if not isinstance(hours, (int, np.integer)) or not 1 <= hours <= 24 * 366:
         raise ValueError(f"hours must be a whole number in [1, 8784], got {hours!r}")
-    start = float(v.positive("start_price", start_price))
-    drift = float(v.in_range("oracle_drift", oracle_drift, -1.0, 1.0))
-    vol = float(v.in_range("oracle_volatility", oracle_volatility, 0.0, 1.0))
-    mean = float(v.in_range("premium", premium, -0.2, 0.2))
-    noise = float(v.in_range("premium_noise", premium_noise, 0.0, 0.05))
-    half_life = float(v.positive("premium_half_life", premium_half_life))
-    dt = float(v.in_range("step", step, 1.0, 3600.0))
+    start = _one("start_price", v.positive("start_price", start_price))
+    drift = _one("oracle_drift", v.in_range("oracle_drift", oracle_drift, -1.0, 1.0))
+    vol = _one("oracle_volatility", v.in_range("oracle_volatility", oracle_volatility, 0.0, 1.0))
+    mean = _one("premium", v.in_range("premium", premium, -0.2, 0.2))
+    noise = _one("premium_noise", v.in_range("premium_noise", premium_noise, 0.0, 0.05))
+    half_life = _one("premium_half_life", v.positive("premium_half_life", premium_half_life))
+    dt = _one("step", v.in_range("step", step, 1.0, 3600.0))
     if 3600.0 % dt:
         raise ValueError(f"step must divide an hour (3600 s) evenly, got {dt:g}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_seed(seed))
     n = int(hours * 3600 / dt)
     day_fraction = dt / 86_400
     log_steps = (drift - vol**2 / 2) * day_fraction + vol * np.sqrt(day_fraction) * rng.standard_normal(n)
@@ -329,6 +360,13 @@ def mark_oracle_path(hours: int = 24, *, start_price: float = 100.0, oracle_drif
     time = np.arange(n + 1) * dt
     return pd.DataFrame({"time": time, "hour": time / 3600, "oracle": oracle, "mark": oracle * (1 + prem),
                          "premium": prem})
+
+
+def _path_column(path: pd.DataFrame, name: str) -> FloatArray:
+    try:
+        return path[name].to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise ValueError(f"path[{name!r}] must hold numbers, got dtype {path[name].dtype}") from None
 
 
 def funding_over_path(path: pd.DataFrame, *, tier: Any = "HighlySpeculative", funding_period: float = 3600.0,
@@ -347,10 +385,10 @@ def funding_over_path(path: pd.DataFrame, *, tier: Any = "HighlySpeculative", fu
     missing = [c for c in ("time", "mark", "oracle") if c not in getattr(path, "columns", ())]
     if missing:
         raise ValueError(f"path must be a DataFrame with columns time, mark and oracle; missing {missing}")
-    period = float(v.positive("funding_period", funding_period))
-    times = path["time"].to_numpy(dtype=float)
-    mark = v.positive("path['mark']", path["mark"].to_numpy(dtype=float))
-    oracle = v.positive("path['oracle']", path["oracle"].to_numpy(dtype=float))
+    period = _one("funding_period", v.in_range("funding_period", funding_period, 0.0, 86_400.0, low_open=True))
+    times = v.as_float_array("path['time']", _path_column(path, "time"))
+    mark = v.positive("path['mark']", _path_column(path, "mark"))
+    oracle = v.positive("path['oracle']", _path_column(path, "oracle"))
     mark_twap = twap(mark, times, period)
     oracle_twap = twap(oracle, times, period, oracle=True)
     elapsed = times - times[0]

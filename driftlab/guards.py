@@ -161,21 +161,23 @@ def oracle_validity(price: ArrayLike, confidence: ArrayLike, delay: ArrayLike, t
     d = v.as_float_array("delay", delay)
     t = v.positive("twap", twap)
     enough = np.asarray(has_sufficient_data_points, dtype=bool)
-    for name, value in (("slots_before_stale_for_amm", slots_before_stale_for_amm),
-                        ("slots_before_stale_for_margin", slots_before_stale_for_margin),
-                        ("confidence_interval_max_size", confidence_interval_max_size)):
-        v.non_negative(name, value)
-    if not (isinstance(too_volatile_ratio, (int, np.integer)) and too_volatile_ratio >= 1):
+    amm_slots = v.non_negative("slots_before_stale_for_amm", slots_before_stale_for_amm)
+    margin_slots = v.non_negative("slots_before_stale_for_margin", slots_before_stale_for_margin)
+    max_confidence = v.non_negative("confidence_interval_max_size", confidence_interval_max_size)
+    if not (isinstance(too_volatile_ratio, (int, np.integer)) and not isinstance(too_volatile_ratio, bool)
+            and too_volatile_ratio >= 1):
         raise ValueError(f"too_volatile_ratio must be a whole number >= 1, got {too_volatile_ratio!r}")
-    p, conf, d, t, enough_f = v.broadcast(price=p, confidence=conf, delay=d, twap=t,
-                                          has_sufficient_data_points=enough.astype(np.float64))
+    p, conf, d, t, enough_f, amm_slots, margin_slots, max_confidence = v.broadcast(
+        price=p, confidence=conf, delay=d, twap=t, has_sufficient_data_points=enough.astype(np.float64),
+        slots_before_stale_for_amm=amm_slots, slots_before_stale_for_margin=margin_slots,
+        confidence_interval_max_size=max_confidence)
     safe_p = np.where(p > 0, p, 1.0)
     ratio = np.maximum(safe_p, t) / np.maximum(np.minimum(safe_p, t), _PRICE_UNIT)
     too_volatile = ratio >= too_volatile_ratio + 1  # floor(ratio) > N  <=>  ratio >= N + 1
-    too_uncertain = conf / safe_p > confidence_interval_max_size * CONFIDENCE_MULTIPLIER[tier]
-    margin_slots = slots_before_stale_for_margin * (3 if stablecoin_source else 1)
+    too_uncertain = conf / safe_p > max_confidence * CONFIDENCE_MULTIPLIER[tier]
+    margin_slots = margin_slots * (3 if stablecoin_source else 1)
     states = np.select(
-        [p <= 0, too_volatile, too_uncertain, d > margin_slots, enough_f == 0, d > slots_before_stale_for_amm],
+        [p <= 0, too_volatile, too_uncertain, d > margin_slots, enough_f == 0, d > amm_slots],
         list(VALIDITIES[:-1]), default="Valid")
     return str_or_array(states)
 
@@ -285,6 +287,7 @@ def maker_band_limit(oracle_price: ArrayLike, direction: str, margin_ratio_initi
     side = direction_sign(direction)
     o = v.positive("oracle_price", oracle_price)
     m = v.in_range("margin_ratio_initial", margin_ratio_initial, 0.0, 1.0, low_open=True)
+    o, m = v.broadcast(oracle_price=o, margin_ratio_initial=m)
     return v.scalar_or_array(o * (1 + side * m))
 
 
@@ -324,9 +327,11 @@ def pause_flags(*operations: str, market: str = "perp") -> int:
 def paused_operations(flags: int, market: str = "perp") -> list[str]:
     """The names of the operations a ``paused_operations`` byte pauses. exact: ``log_all_operations_paused``."""
     table = _operations(market)
-    if not (isinstance(flags, (int, np.integer)) and 0 <= flags <= 255):
-        raise ValueError(f"flags must be a byte (0..255), got {flags!r}")
-    return [name for name, bit in table.items() if flags & bit]
+    whole = isinstance(flags, (int, np.integer)) or (isinstance(flags, (float, np.floating))
+                                                     and float(flags).is_integer())
+    if not (whole and 0 <= flags <= 255):
+        raise ValueError(f"flags must be a byte (a whole number in 0..255), got {flags!r}")
+    return [name for name, bit in table.items() if int(flags) & bit]
 
 
 def is_paused(flags: ArrayLike, operation: str, market: str = "perp") -> np.ndarray | bool:

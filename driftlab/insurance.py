@@ -172,8 +172,13 @@ def unstake_payout(shares: ArrayLike, total_shares: ArrayLike, vault_at_request:
     exact: ``request_remove_insurance_fund_stake`` then ``remove_insurance_fund_stake`` (which also caps the
     value one smallest unit below the vault).
     """
-    at_request = amount_for_shares(shares, total_shares, vault_at_request)
-    at_unstake = amount_for_shares(shares, total_shares, vault_at_unstake)
+    n = v.non_negative("shares", shares)
+    t = v.non_negative("total_shares", total_shares)
+    before = v.non_negative("vault_at_request", vault_at_request)
+    after = v.non_negative("vault_at_unstake", vault_at_unstake)
+    n, t, before, after = v.broadcast(shares=n, total_shares=t, vault_at_request=before, vault_at_unstake=after)
+    at_request = amount_for_shares(n, t, before)
+    at_unstake = amount_for_shares(n, t, after)
     return v.scalar_or_array(np.minimum(at_request, at_unstake))
 
 
@@ -189,6 +194,8 @@ def shares_forfeited_on_cancel(request_shares: ArrayLike, request_value: ArrayLi
     value = v.non_negative("request_value", request_value)
     t, vault_ = _fund(total_shares, vault)
     n, value, t, vault_ = v.broadcast(request_shares=n, request_value=value, total_shares=t, vault=vault_)
+    if np.any(n > t):
+        raise ValueError("request_shares must be <= total_shares (InvalidIFSharesDetected)")
     now_worth = _ratio(vault_ * n, t, 0.0)
     rest = vault_ - value
     kept = _ratio(value * (t - n), rest, value)

@@ -105,6 +105,36 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _scalar(name: str, value: Any, check: Any = v.as_float_array, *args: Any) -> float:
+    """One number checked by ``check`` (a ``_validate`` checker, with ``args``); a ``ValueError`` naming ``name`` for
+    an array."""
+    array = check(name, value, *args)
+    if array.ndim != 0:
+        raise ValueError(f"{name} must be a single number, got an array of shape {array.shape}")
+    return float(array)
+
+
+def _integer(name: str, value: Any, low: int) -> int:
+    """An integer ``>= low`` (not a float, not a bool); a ``ValueError`` naming ``name`` otherwise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
+        shown = f"an array of shape {value.shape}" if isinstance(value, np.ndarray) else repr(value)
+        raise ValueError(f"{name} must be an integer >= {low}, got {shown}")
+    return int(value)
+
+
+def _snapshot_id(value: Any) -> Any:
+    """A snapshot id: one hashable value (number, string, timestamp), not missing, NaN or infinite."""
+    try:
+        hash(value)
+    except TypeError:
+        raise ValueError(f"snapshot must be one id (a number, a string or a timestamp), got a "
+                         f"{type(value).__name__}") from None
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)) or (
+            isinstance(value, (float, np.floating)) and np.isinf(value)):
+        raise ValueError(f"snapshot must be an id that is not None, NaN or infinite, got {value!r}")
+    return value
+
+
 def _float_tuple(name: str, value: Iterable[float], *, increasing: bool = False) -> tuple[float, ...]:
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be a sequence of numbers, got {value!r}")
@@ -266,11 +296,40 @@ PRESETS: dict[str, ScoringRule] = {
 
 def rule(name: str | ScoringRule) -> ScoringRule:
     """The preset called ``name`` (a :class:`ScoringRule` passes through)."""
-    if isinstance(name, ScoringRule):
-        return name
-    if name not in PRESETS:
-        raise ValueError(f"rule must be a ScoringRule or one of {', '.join(map(repr, PRESETS))}, got {name!r}")
-    return PRESETS[name]
+    return _rule("name", name)
+
+
+def _rule(param: str, value: Any) -> ScoringRule:
+    """``value`` as a rule; a ``ValueError`` naming ``param`` (the caller's parameter) for an unknown preset."""
+    if isinstance(value, ScoringRule):
+        return value
+    if not isinstance(value, str) or value not in PRESETS:
+        raise ValueError(f"{param} must be a ScoringRule or one of {', '.join(map(repr, PRESETS))}, got {value!r}")
+    return PRESETS[value]
+
+
+def _scored(value: Any) -> BookScores:
+    if not isinstance(value, BookScores):
+        raise TypeError(f"scored must be the BookScores that score_book returns, got {type(value).__name__}")
+    return value
+
+
+def _period(value: Any) -> str:
+    """A pandas period alias (``"W-SUN"``, ``"D"``, ``"M"``), checked."""
+    try:
+        if not isinstance(value, str):
+            raise TypeError
+        pd.Period("2023-03-01", freq=value)
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(f"period must be a pandas period alias such as 'W-SUN', 'D' or 'M', got {value!r}") from None
+    return str(value)
+
+
+def _names(param: str, value: Any) -> list[str]:
+    """An iterable of maker names (not one bare string)."""
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise TypeError(f"{param} must be a list of maker names, got {value!r}")
+    return list(value)
 
 
 def march_2023_candidates() -> dict[str, ScoringRule]:
@@ -303,7 +362,13 @@ def make_book(book: pd.DataFrame | Mapping[str, Any] | Sequence[Mapping[str, Any
     Accepts a DataFrame, a dict of columns or a list of row dicts. ``ValueError`` naming the column for a missing
     column, a side other than ``"bid"``/``"ask"``, a price not > 0 or a size < 0.
     """
-    frame = book if isinstance(book, pd.DataFrame) else pd.DataFrame(book)
+    if isinstance(book, pd.DataFrame):
+        frame = book
+    elif isinstance(book, Mapping) or (isinstance(book, Sequence) and not isinstance(book, str)):
+        frame = pd.DataFrame(book)
+    else:
+        raise TypeError(f"book must be a DataFrame, a dict of columns or a list of row dicts, got "
+                        f"{type(book).__name__}")
     missing = [c for c in BOOK_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"book must have the columns {', '.join(BOOK_COLUMNS)}; missing {', '.join(missing)}")
@@ -330,9 +395,10 @@ def ladder(maker: str, mid: ArrayLike, distance_bps: float, levels: int, size: f
     """
     if not isinstance(levels, (int, np.integer)) or levels < 0:
         raise ValueError(f"levels must be an integer >= 0, got {levels!r}")
-    d0 = float(v.non_negative("distance_bps", distance_bps))
-    step = float(v.non_negative("step_bps", step_bps))
-    sz = float(v.non_negative("size", size))
+    d0 = _scalar("distance_bps", distance_bps, v.non_negative)
+    step = _scalar("step_bps", step_bps, v.non_negative)
+    sz = _scalar("size", size, v.non_negative)
+    snapshot = _snapshot_id(snapshot)
     mids = v.positive("mid", mid)
     for side in sides:
         _choice("sides", side, SIDES)
@@ -365,7 +431,7 @@ def amm_quotes(price: ArrayLike, base_reserve: ArrayLike, *, long_spread: float 
 
     if not isinstance(levels, (int, np.integer)) or levels < 1:
         raise ValueError(f"levels must be an integer >= 1, got {levels!r}")
-    size = float(v.positive("level_size", level_size))
+    size = _scalar("level_size", level_size, v.positive)
     p, b = v.broadcast(price=v.positive("price", price), base_reserve=v.positive("base_reserve", base_reserve))
     p, b = p.reshape(-1), b.reshape(-1)
     snaps = np.arange(p.size) if snapshot is None else np.asarray(snapshot).reshape(-1)
@@ -577,7 +643,7 @@ def score_book(book: pd.DataFrame, scoring: str | ScoringRule = "august-2023") -
     Vectorised over snapshots, makers and orders (see :class:`ScoringRule` for the formula); agrees with
     :func:`reference_snapshot_score` snapshot by snapshot (``tests/test_maker.py``).
     """
-    r = rule(scoring)
+    r = _rule("scoring", scoring)
     b = _prepare(book, r)
     best_bid, best_ask, mark = _best_prices(b)
     bracket, ranks, dist, level_price = _assign(b, r, best_bid, best_ask, mark)
@@ -648,7 +714,7 @@ def assign_brackets(book: pd.DataFrame, scoring: str | ScoringRule = "august-202
 
 def compare_rules(book: pd.DataFrame, rules: Iterable[str | ScoringRule] | None = None) -> pd.DataFrame:
     """Each maker's mean score under each rule (columns: rule names; default every preset)."""
-    chosen = [rule(r) for r in (rules if rules is not None else PRESETS)]
+    chosen = [_rule("rules", r) for r in (_names("rules", rules) if rules is not None else PRESETS)]
     return pd.concat({r.name: score_book(book, r).totals() for r in chosen}, axis=1).fillna(0.0)
 
 
@@ -662,7 +728,8 @@ def reference_snapshot_score(orders: Iterable[tuple[str, str, float, float]], sc
     ``orders``: ``(maker, side, price, size)`` tuples. The same scoring as :func:`score_book` (which the tests
     check against this), written for reading, not speed; the benchmark's baseline.
     """
-    r = rule(scoring)
+    r = _rule("scoring", scoring)
+    oracle = None if oracle is None else _scalar("oracle", oracle, v.positive)
     rows = [(m, s, float(p), float(z)) for m, s, p, z in orders if r.include_amm or m != AMM_MAKER]
     makers = sorted({m for m, *_ in rows})
     live = [row for row in rows if row[3] > 0]
@@ -768,6 +835,7 @@ def reference_snapshot_score(orders: Iterable[tuple[str, str, float, float]], sc
 
 
 def _times(scored: BookScores) -> pd.DatetimeIndex:
+    scored = _scored(scored)
     if scored.times is None:
         raise ValueError("time: the book needs a 'time' column (one timestamp per snapshot) to aggregate by day")
     return scored.times
@@ -788,6 +856,7 @@ def period_scores(scored: BookScores, period: str = "W-SUN") -> pd.DataFrame:
     UTC; ``"M"`` gives the "average monthly score". A mean of daily means, not of snapshots: a day with fewer
     snapshots weighs the same as any other.
     """
+    period = _period(period)
     daily = daily_scores(scored)
     periods = daily.index.tz_localize(None).to_period(period) if daily.index.tz is not None else \
         daily.index.to_period(period)
@@ -798,7 +867,9 @@ def uptime(scored: BookScores, band: float = 0.002, period: str | None = None) -
     """Share of valid snapshots in which a maker had a bid within ``band`` of the best bid **and** an ask within
     ``band`` of the best ask (seed: 20 bps; snapshots with ``valid`` False, taken while the chain was unreliable,
     are left out). A Series per maker, or a DataFrame (rows: periods) when ``period`` is given."""
-    bnd = float(v.in_range("band", band, 0.0, 1.0))
+    bnd = _scalar("band", band, v.in_range, 0.0, 1.0)
+    scored = _scored(scored)
+    period = None if period is None else _period(period)
     b = scored._book
     n_s, n_m = len(scored.snapshots), len(scored.makers)
     live = b.size > 0
@@ -903,6 +974,8 @@ PROGRAMS: dict[str, Program] = {
 
 
 def _series(name: str, values: pd.Series | Mapping[str, float]) -> pd.Series:
+    if not isinstance(values, (pd.Series, Mapping)):
+        raise TypeError(f"{name} must be a Series or a dict of maker -> number, got {type(values).__name__}")
     series = values if isinstance(values, pd.Series) else pd.Series(dict(values), dtype=float)
     if len(series):
         v.non_negative(name, series.to_numpy(float))
@@ -929,7 +1002,7 @@ def qualify(scores: pd.Series | Mapping[str, float], volume: pd.Series | Mapping
     up = _series("uptime", uptime)
     if len(up):
         v.in_range("uptime", up.to_numpy(float), 0.0, 1.0)
-    banned = set(disqualified)
+    banned = set(_names("disqualified", disqualified))
     makers = sc.index
     table = pd.DataFrame({"score": sc, "volume": vol.reindex(makers).fillna(0.0),
                           "uptime": up.reindex(makers).fillna(0.0)}, index=makers)
@@ -983,6 +1056,12 @@ def run_program(scored: BookScores, program: str | Program, volume: pd.DataFrame
     prog = PROGRAMS[program] if isinstance(program, str) and program in PROGRAMS else program
     if not isinstance(prog, Program):
         raise ValueError(f"program must be a Program or one of {', '.join(map(repr, PROGRAMS))}, got {program!r}")
+    scored = _scored(scored)
+    if not isinstance(volume, pd.DataFrame):
+        raise TypeError(f"volume must be a DataFrame (rows: program periods, columns: makers), got "
+                        f"{type(volume).__name__}")
+    participants = None if participants is None else _names("participants", participants)
+    _names("disqualified", disqualified)
     scores = period_scores(scored, prog.period)
     ups = uptime(scored, prog.uptime_band, period=prog.period)
     assert isinstance(ups, pd.DataFrame)
@@ -1008,7 +1087,7 @@ def pro_rata_rewards(scores: pd.Series | Mapping[str, float], pool: float) -> pd
     """The August 2023 split: ``reward = score / Σ scores · pool`` (also the volume reward, with volumes)."""
     sc = _series("scores", scores).drop(AMM_MAKER, errors="ignore")
     total = float(sc.sum())
-    pot = float(v.non_negative("pool", pool))
+    pot = _scalar("pool", pool, v.non_negative)
     return (sc / total * pot if total > 0 else sc * 0.0).rename("reward")
 
 
@@ -1024,8 +1103,8 @@ def volume_rewards(volume: pd.DataFrame, pool: float, minimums: Mapping[str, flo
     if not isinstance(volume, pd.DataFrame) or volume.empty:
         raise ValueError("volume must be a non-empty DataFrame (rows: markets, columns: makers)")
     v.non_negative("volume", volume.to_numpy(float))
-    pot = float(v.non_negative("pool", pool))
-    floor = float(v.non_negative("min_volume", min_volume))
+    pot = _scalar("pool", pool, v.non_negative)
+    floor = _scalar("min_volume", min_volume, v.non_negative)
     eligible = volume.loc[:, volume.sum(axis=0) >= floor]
     mins = pd.Series(dict(minimums or {}), dtype=float).reindex(volume.index).fillna(0.0)
     if len(mins):
@@ -1055,10 +1134,11 @@ def bracket_score(size: ArrayLike, others: ArrayLike, weight: ArrayLike = 1.0, f
     o = v.non_negative("others", others)
     w = v.non_negative("weight", weight)
     f = v.non_negative("floor", floor)
-    x, o, w, f = v.broadcast(size=x, others=o, weight=w, floor=f)
+    c = v.positive("scale", scale)
+    x, o, w, f, c = v.broadcast(size=x, others=o, weight=w, floor=f, scale=c)
     q = np.maximum(x + o, f)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(q > 0, scale * w * x / q, 0.0)
+        out = np.where(q > 0, c * w * x / q, 0.0)
     return v.scalar_or_array(out)
 
 
@@ -1074,8 +1154,8 @@ def optimal_allocation(budget: ArrayLike, others: ArrayLike, weights: ArrayLike,
     ``x_i = f − o_i``; with ``floor > 0`` ``λ`` is found by bisection and the budget left at a kink is shared among
     the brackets that jump there. Returns the allocation (same length as ``weights``).
     """
-    x_budget = float(v.non_negative("budget", budget))
-    f = float(v.non_negative("floor", floor))
+    x_budget = _scalar("budget", budget, v.non_negative)
+    f = _scalar("floor", floor, v.non_negative)
     o = (v.non_negative if f > 0 else v.positive)("others", others).reshape(-1)
     w = v.positive("weights", weights).reshape(-1)
     o, w = v.broadcast(others=o, weights=w)
@@ -1115,13 +1195,12 @@ def ladder_search(others: pd.DataFrame, budget_usd: float, scoring: str | Scorin
     same size on both sides. Returns one row per candidate: the USD in each bracket and the maker's score,
     best first.
     """
-    r = rule(scoring)
+    r = _rule("scoring", scoring)
     base = make_book(others)
     if base["snapshot"].nunique() != 1:
         raise ValueError("others must be a one-snapshot book")
-    if not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    budget = float(v.positive("budget_usd", budget_usd))
+    steps = _integer("steps", steps, 1)
+    budget = _scalar("budget_usd", budget_usd, v.positive)
     chosen = list(range(1, r.n_brackets + 1)) if brackets is None else list(brackets)
     if not chosen or any(not 1 <= i <= r.n_brackets for i in chosen):
         raise ValueError(f"brackets must be bracket numbers in 1..{r.n_brackets}, got {brackets!r}")
@@ -1195,9 +1274,8 @@ class MakerProfile:
 
 def random_profiles(n: int, seed: int = 0, prefix: str = "mm") -> list[MakerProfile]:
     """``n`` varied makers (names ``mm00``, ``mm01``, ...) for benchmarks and examples."""
-    if not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be an integer >= 1, got {n!r}")
-    rng = np.random.default_rng(seed)
+    n = _integer("n", n, 1)
+    rng = np.random.default_rng(_integer("seed", seed, 0))
     width = len(str(n - 1))
     return [MakerProfile(name=f"{prefix}{i:0{width}d}", distance_bps=float(rng.uniform(0.5, 12)),
                          levels=int(rng.integers(1, 6)), step_bps=float(rng.uniform(1, 6)),
@@ -1221,10 +1299,10 @@ def synthetic_book(profiles: Sequence[MakerProfile], days: int = 28, snapshots_p
     for name, value in (("days", days), ("snapshots_per_day", snapshots_per_day)):
         if not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    p0 = float(v.positive("price", price))
-    vol = float(v.non_negative("volatility_bps", volatility_bps))
-    down = float(v.in_range("chain_down", chain_down, 0.0, 1.0))
-    rng = np.random.default_rng(seed)
+    p0 = _scalar("price", price, v.positive)
+    vol = _scalar("volatility_bps", volatility_bps, v.non_negative)
+    down = _scalar("chain_down", chain_down, v.in_range, 0.0, 1.0)
+    rng = np.random.default_rng(_integer("seed", seed, 0))
     n_s, n_m = days * snapshots_per_day, len(profiles)
     k_max = max(p.levels for p in profiles)
     offsets = np.sort(rng.uniform(0, 86_400, (days, snapshots_per_day)), axis=1)

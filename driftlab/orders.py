@@ -208,13 +208,17 @@ def _reject(kind: str, message: str, rule: str, error_code: str | None) -> Order
                           error_code=error_code)
 
 
-def _optional_price(name: str, value: float | None, *, signed: bool = False) -> float:
-    if value is None:
-        return 0.0
-    array = v.as_float_array(name, value) if signed else v.positive(name, value)
+def _single(name: str, array: np.ndarray) -> float:
+    """A checked 0-d array as a float; a ``ValueError`` naming ``name`` for an array of several numbers."""
     if array.ndim != 0:
         raise ValueError(f"{name} must be a single number, got an array of shape {array.shape}")
     return float(array)
+
+
+def _optional_price(name: str, value: float | None, *, signed: bool = False) -> float:
+    if value is None:
+        return 0.0
+    return _single(name, v.as_float_array(name, value) if signed else v.positive(name, value))
 
 
 def trigger_condition_for(kind: str, direction: str, position: float = 0.0) -> str:
@@ -227,7 +231,7 @@ def trigger_condition_for(kind: str, direction: str, position: float = 0.0) -> s
     base = kind.removesuffix("_market").removesuffix("_limit")
     base = choice("kind", base, ("stop", "take_profit"))
     side = choice("direction", direction, DIRECTIONS)
-    pos = float(v.as_float_array("position", position))
+    pos = _single("position", v.as_float_array("position", position))
     position_side = ("long" if pos > 0 else "short") if pos != 0 else ("short" if side == "long" else "long")
     return TRIGGER_TABLE[(position_side, base, side)].trigger_condition.lower()
 
@@ -264,10 +268,10 @@ def build_order(kind: str, direction: str, size: float, *, price: float | None =
     kind = choice("kind", kind, tuple(ORDER_KINDS))
     side = choice("direction", direction, DIRECTIONS)
     order_type = ORDER_KINDS[kind]
-    size_value = float(v.as_float_array("size", size))
+    size_value = _single("size", v.as_float_array("size", size))
     if size_value <= 0:
         raise _reject(kind, f"size must be > 0, got {size!r}", "order size", "InvalidOrderSizeTooSmall")
-    pos = float(v.as_float_array("position", position))
+    pos = _single("position", v.as_float_array("position", position))
     limit = _optional_price("price", price)
     trigger = _optional_price("trigger_price", trigger_price)
     offset = _optional_price("oracle_price_offset", oracle_price_offset, signed=True)
@@ -280,9 +284,10 @@ def build_order(kind: str, direction: str, size: float, *, price: float | None =
 
     auction = (auction_start_price, auction_end_price, auction_duration)
     has_auction = auction_duration is not None and auction_duration != 0
-    start = None if auction_start_price is None else float(v.as_float_array("auction_start_price",
-                                                                             auction_start_price))
-    end = None if auction_end_price is None else float(v.as_float_array("auction_end_price", auction_end_price))
+    start = None if auction_start_price is None else _single(
+        "auction_start_price", v.as_float_array("auction_start_price", auction_start_price))
+    end = None if auction_end_price is None else _single(
+        "auction_end_price", v.as_float_array("auction_end_price", auction_end_price))
     if auction_duration is not None:
         if not (isinstance(auction_duration, (int, np.integer)) and 0 <= auction_duration <= 255):
             raise ValueError(f"auction_duration must be a whole number of slots in [0, 255], got {auction_duration!r}")
@@ -377,13 +382,13 @@ def build_order(kind: str, direction: str, size: float, *, price: float | None =
 
 def _check_size(kind: str, size: float, step_size: float | None, min_order_size: float | None, exempt: bool) -> None:
     if step_size is not None:
-        step = float(v.positive("step_size", step_size))
+        step = _single("step_size", v.positive("step_size", step_size))
         steps = size / step
         if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
             raise _reject(kind, f"size {size:g} is not a whole number of step_size {step:g}", "step size",
                           "InvalidOrderNotStepSizeMultiple")
     if min_order_size is not None:
-        minimum = float(v.non_negative("min_order_size", min_order_size))
+        minimum = _single("min_order_size", v.non_negative("min_order_size", min_order_size))
         if size < minimum and not exempt:
             raise _reject(kind, f"size {size:g} is below min_order_size {minimum:g} (allowed only for reduce-only "
                           "orders and JIT makers)", "minimum size", "InvalidOrderMinOrderSize")
@@ -391,29 +396,30 @@ def _check_size(kind: str, size: float, step_size: float | None, min_order_size:
 
 def _check_fixed_auction(kind: str, side: str, start: float, end: float, limit: float) -> None:
     if start <= 0 or end <= 0:
-        raise _reject(kind, f"auction start and end prices must be > 0, got {start:g} and {end:g}",
+        raise _reject(kind, f"auction_start_price and auction_end_price must be > 0, got {start:g} and {end:g}",
                       "auction prices", "InvalidOrderAuction")
     if side == "long" and start > end:
-        raise _reject(kind, f"a long's auction rises: start {start:g} must be <= end {end:g}", "auction order",
-                      "InvalidOrderAuction")
+        raise _reject(kind, f"a long's auction rises: auction_start_price {start:g} must be <= auction_end_price "
+                      f"{end:g}", "auction order", "InvalidOrderAuction")
     if side == "short" and start < end:
-        raise _reject(kind, f"a short's auction falls: start {start:g} must be >= end {end:g}", "auction order",
-                      "InvalidOrderAuction")
+        raise _reject(kind, f"a short's auction falls: auction_start_price {start:g} must be >= auction_end_price "
+                      f"{end:g}", "auction order", "InvalidOrderAuction")
     if limit and ((side == "long" and limit < end) or (side == "short" and limit > end)):
-        raise _reject(kind, f"the auction must end within the limit: price {limit:g}, auction end {end:g}",
+        raise _reject(kind, f"the auction must end within the limit: price {limit:g}, auction_end_price {end:g}",
                       "auction end vs limit", "InvalidOrderAuction")
 
 
 def _check_oracle_auction(kind: str, side: str, start: float, end: float, offset: float) -> None:
     if side == "long" and start > end:
-        raise _reject(kind, f"a long's auction rises: start offset {start:g} must be <= end offset {end:g}",
-                      "auction order", "InvalidOrderAuction")
+        raise _reject(kind, f"a long's auction rises: auction_start_price (offset) {start:g} must be <= "
+                      f"auction_end_price (offset) {end:g}", "auction order", "InvalidOrderAuction")
     if side == "short" and start < end:
-        raise _reject(kind, f"a short's auction falls: start offset {start:g} must be >= end offset {end:g}",
-                      "auction order", "InvalidOrderAuction")
+        raise _reject(kind, f"a short's auction falls: auction_start_price (offset) {start:g} must be >= "
+                      f"auction_end_price (offset) {end:g}", "auction order", "InvalidOrderAuction")
     if offset and ((side == "long" and end > offset) or (side == "short" and end < offset)):
-        raise _reject(kind, f"the auction's end offset {end:g} is past the order's oracle_price_offset {offset:g} "
-                      "(auction prices of an oracle-offset order are offsets from the oracle, not prices)",
+        raise _reject(kind, f"the auction's end offset (auction_end_price) {end:g} is past the order's "
+                      f"oracle_price_offset {offset:g} (auction prices of an oracle-offset order are offsets from the "
+                      "oracle, not prices)",
                       "oracle auction end vs oracle offset", "InvalidOrderAuction")
 
 
@@ -470,7 +476,7 @@ def trigger_hit(oracle_price: ArrayLike, trigger_price: ArrayLike, condition: st
     exact: ``order_satisfies_trigger_condition``.
     """
     cond = choice("condition", condition, CONDITIONS)
-    oracle = v.as_float_array("oracle_price", oracle_price)
+    oracle = v.positive("oracle_price", oracle_price)
     trigger = v.positive("trigger_price", trigger_price)
     oracle, trigger = v.broadcast(oracle_price=oracle, trigger_price=trigger)
     return bool_or_array(oracle > trigger if cond == "above" else oracle < trigger)
@@ -481,7 +487,7 @@ def first_trigger_slot(oracle_path: ArrayLike, trigger_price: ArrayLike, conditi
 
     ``trigger_price`` broadcasts against ``oracle_path[..., 0]`` (one trigger per path, or per element).
     """
-    path = v.as_float_array("oracle_path", oracle_path)
+    path = v.positive("oracle_path", oracle_path)
     if path.ndim == 0:
         raise ValueError("oracle_path must be an array of prices (one per slot)")
     trigger = np.expand_dims(v.positive("trigger_price", trigger_price), -1)

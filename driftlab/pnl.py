@@ -72,12 +72,20 @@ BASE_UNIT = 1e-9  # the program's base precision (AMM_RESERVE_PRECISION)
 QUOTE_UNIT = 1e-6  # the program's quote and price precision
 
 
+def _numbers(trades: pd.DataFrame, name: str) -> FloatArray:
+    """A column as floats (missing values NaN); a ``ValueError`` naming it when it holds something else."""
+    try:
+        return trades[name].to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise ValueError(f"trades[{name!r}] must hold numbers, got dtype {trades[name].dtype}") from None
+
+
 def _column(trades: pd.DataFrame, name: str, default: float | None = None) -> FloatArray:
     if name not in trades.columns:
         if default is None:
             raise ValueError(f"trades must have a {name!r} column")
         return np.full(len(trades), default)
-    return v.as_float_array(f"trades[{name!r}]", trades[name].to_numpy(dtype=float, na_value=np.nan))
+    return v.as_float_array(f"trades[{name!r}]", _numbers(trades, name))
 
 
 def position_ledger(trades: pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +122,7 @@ def position_ledger(trades: pd.DataFrame) -> pd.DataFrame:
     if "quote" in trades.columns:
         quote = _column(trades, "quote")
     elif "price" in trades.columns:
-        quote = -base * v.positive("trades['price']", trades["price"].to_numpy(dtype=float))
+        quote = -base * v.positive("trades['price']", _numbers(trades, "price"))
     else:
         raise ValueError("trades must have a 'price' or a 'quote' column")
     if np.any(~traded & (quote != 0)):
@@ -156,9 +164,12 @@ def position_ledger(trades: pd.DataFrame) -> pd.DataFrame:
     open_position = position_units != 0
     safe_position = np.where(open_position, position, 1.0)
     if "mark" in trades.columns:
-        mark = trades["mark"].to_numpy(dtype=float)
+        mark = _numbers(trades, "mark")
+        given = mark[~np.isnan(mark)]  # a missing mark carries the last one forward
+        if given.size:
+            v.non_negative("trades['mark']", given)
     elif "price" in trades.columns:
-        mark = trades["price"].to_numpy(dtype=float)
+        mark = _numbers(trades, "price")
     else:
         mark = np.where(traded, -quote / np.where(traded, base, 1.0), np.nan)
     mark = pd.Series(mark).ffill().to_numpy()

@@ -88,6 +88,40 @@ def _decimals(value: ArrayLike) -> FloatArray:
     return d
 
 
+def _scalar(name: str, value: FloatArray) -> float:
+    """A checked parameter that takes one number (a 1-element array too), as a float."""
+    if value.size != 1:
+        raise ValueError(f"{name} must be a single number, got an array of shape {value.shape}")
+    return float(value.ravel()[0])
+
+
+def _cap(name: str, value: ArrayLike) -> FloatArray:
+    """A cap in tokens: >= 0 everywhere, ``inf`` for none (so not :func:`v.non_negative`, which refuses inf)."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise ValueError(f"{name} must be a number >= 0 (inf for no cap) or an array of them, got {value!r}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number >= 0 (inf for no cap) or an array of them, got "
+                         f"{type(value).__name__}") from None
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if np.any(np.isnan(array) | (array < 0)):
+        shown = repr(value) if array.ndim == 0 else f"an array of shape {array.shape} with NaN or negative entries"
+        raise ValueError(f"{name} must be >= 0 (inf for no cap), got {shown}")
+    return array
+
+
+def _whole(name: str, value: ArrayLike, low: int, high: int | None = None, unit: str = "") -> int:
+    """A program integer given as one whole number in ``[low, high]``, as an ``int`` (exact for Python ints)."""
+    x = v.as_float_array(name, value)
+    bounds = f"in [{low}, {high}]" if high is not None else f">= {low}"
+    if x.ndim != 0 or x != np.round(x) or x < low or (high is not None and x > high):
+        shown = repr(value) if x.ndim == 0 else f"an array of shape {x.shape}"
+        raise ValueError(f"{name} must be a whole number {bounds}{unit}, got {shown}")
+    return int(value) if isinstance(value, (int, np.integer)) else int(x)
+
+
 def _curve_params(optimal_utilization: ArrayLike, optimal_borrow_rate: ArrayLike, max_borrow_rate: ArrayLike,
                   min_borrow_rate: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """The checks of ``validate_borrow_rate`` (admin.rs), plus ``optimal_utilization > 0``."""
@@ -95,6 +129,7 @@ def _curve_params(optimal_utilization: ArrayLike, optimal_borrow_rate: ArrayLike
     ro = v.non_negative("optimal_borrow_rate", optimal_borrow_rate)
     rm = v.non_negative("max_borrow_rate", max_borrow_rate)
     rmin = v.in_range("min_borrow_rate", min_borrow_rate, 0.0, _MAX_MIN_RATE)
+    v.broadcast(optimal_utilization=uo, optimal_borrow_rate=ro, max_borrow_rate=rm, min_borrow_rate=rmin)
     if np.any(rm < ro):
         raise ValueError("max_borrow_rate must be >= optimal_borrow_rate (validate_borrow_rate), got "
                          f"max {float(np.min(rm)):g} below optimal {float(np.max(ro)):g}")
@@ -206,6 +241,7 @@ def deposit_rate(utilization: ArrayLike, borrow_rate: ArrayLike, insurance_facto
     u = _utilization(utilization)
     br = v.non_negative("borrow_rate", borrow_rate)
     f = v.in_range("insurance_factor", insurance_factor, 0.0, 1.0)
+    u, br, f = v.broadcast(utilization=u, borrow_rate=br, insurance_factor=f)
     return v.scalar_or_array(br * u * (1.0 - f))
 
 
@@ -259,6 +295,7 @@ def apr_to_apy(apr: ArrayLike, periods_per_year: ArrayLike | None = None) -> Flo
     if periods_per_year is None:
         return v.scalar_or_array(np.expm1(r))
     n = v.positive("periods_per_year", periods_per_year)
+    r, n = v.broadcast(apr=r, periods_per_year=n)
     return v.scalar_or_array(np.expm1(n * np.log1p(r / n)))
 
 
@@ -271,6 +308,7 @@ def apy_to_apr(apy: ArrayLike, periods_per_year: ArrayLike | None = None) -> Flo
     if periods_per_year is None:
         return v.scalar_or_array(np.log1p(y))
     n = v.positive("periods_per_year", periods_per_year)
+    y, n = v.broadcast(apy=y, periods_per_year=n)
     return v.scalar_or_array(n * np.expm1(np.log1p(y) / n))
 
 
@@ -286,8 +324,10 @@ def index_growth(rate: ArrayLike, elapsed: ArrayLike, update_interval: ArrayLike
     r = v.non_negative("rate", rate)
     t = v.non_negative("elapsed", elapsed)
     if update_interval is None:
+        r, t = v.broadcast(rate=r, elapsed=t)
         return v.scalar_or_array(np.exp(r * t / ONE_YEAR))
     dt = v.positive("update_interval", update_interval)
+    r, t, dt = v.broadcast(rate=r, elapsed=t, update_interval=dt)
     return v.scalar_or_array(np.exp(t / dt * np.log1p(r * dt / ONE_YEAR)))
 
 
@@ -363,10 +403,10 @@ def interest_path(deposits: ArrayLike, borrows: ArrayLike, elapsed: float, updat
     """
     d0 = v.positive("deposits", deposits)
     b0 = v.non_negative("borrows", borrows)
-    if np.any(b0 > d0):
+    if np.any(np.greater(*v.broadcast(borrows=b0, deposits=d0))):
         raise ValueError("borrows must be <= deposits (utilization at most 1)")
-    total = float(v.non_negative("elapsed", elapsed))
-    dt = float(v.positive("update_interval", update_interval))
+    total = _scalar("elapsed", v.non_negative("elapsed", elapsed))
+    dt = _scalar("update_interval", v.positive("update_interval", update_interval))
     uo, ro, rm, rmin = _curve_params(optimal_utilization, optimal_borrow_rate, max_borrow_rate, min_borrow_rate)
     f = v.in_range("insurance_factor", insurance_factor, 0.0, 1.0)
     di = v.positive("deposit_index", deposit_index)
@@ -417,6 +457,27 @@ def exact_accrual(deposits: int, borrows: int, *, days: int, update_interval: in
     import pandas as pd
 
     from . import exact as ex
+
+    deposits = _whole("deposits", deposits, 0, unit=" (token units)")
+    borrows = _whole("borrows", borrows, 0, unit=" (token units)")
+    if borrows > deposits:
+        raise ValueError(f"borrows must be <= deposits (utilization at most 1), got borrows {borrows} above "
+                         f"deposits {deposits}")
+    days = _whole("days", days, 0)
+    update_interval = _whole("update_interval", update_interval, 1, unit=" (seconds)")
+    record_every = _whole("record_every", record_every, 1, unit=" (seconds)")
+    decimals = _whole("decimals", decimals, 5, 19)
+    optimal_utilization = _whole("optimal_utilization", optimal_utilization, 1, 1_000_000, " (1e6 = 100%)")
+    optimal_borrow_rate = _whole("optimal_borrow_rate", optimal_borrow_rate, 0, unit=" (1e6 = 100%)")
+    max_borrow_rate = _whole("max_borrow_rate", max_borrow_rate, 0, unit=" (1e6 = 100%)")
+    min_borrow_rate = _whole("min_borrow_rate", min_borrow_rate, 0, 255, " (0.5% steps)")
+    total_factor = _whole("total_factor", total_factor, 0, 1_000_000, " (1e6 = 100%)")
+    if max_borrow_rate < optimal_borrow_rate:
+        raise ValueError(f"max_borrow_rate must be >= optimal_borrow_rate (validate_borrow_rate), got "
+                         f"{max_borrow_rate} below {optimal_borrow_rate}")
+    if optimal_borrow_rate < min_borrow_rate * 5_000:
+        raise ValueError(f"optimal_borrow_rate must be >= min_borrow_rate * 5000 (validate_borrow_rate), got "
+                         f"{optimal_borrow_rate} below {min_borrow_rate} steps")
 
     market = ex.SpotMarket(
         decimals=decimals, optimal_utilization=optimal_utilization, optimal_borrow_rate=optimal_borrow_rate,
@@ -478,9 +539,7 @@ def max_borrows_for_twap(deposits: ArrayLike, deposit_token_twap: ArrayLike, bor
     dtwap = v.non_negative("deposit_token_twap", deposit_token_twap)
     btwap = v.non_negative("borrow_token_twap", borrow_token_twap)
     guard = v.non_negative("withdraw_guard_threshold", withdraw_guard_threshold)
-    cap = np.asarray(max_token_borrows, dtype=float)
-    if np.any(np.isnan(cap) | (cap < 0)):
-        raise ValueError("max_token_borrows must be >= 0 (inf for no cap)")
+    cap = _cap("max_token_borrows", max_token_borrows)
     iso = np.asarray(isolated_pool, dtype=bool)
     dep, dtwap, btwap, guard, cap = v.broadcast(deposits=dep, deposit_token_twap=dtwap, borrow_token_twap=btwap,
                                                 withdraw_guard_threshold=guard, max_token_borrows=cap)
@@ -529,8 +588,9 @@ def max_withdraw(token_amount: ArrayLike, deposits: ArrayLike, borrows: ArrayLik
     amount = v.as_float_array("token_amount", token_amount)
     dep = v.non_negative("deposits", deposits)
     bor = v.non_negative("borrows", borrows)
+    v.broadcast(token_amount=amount, deposits=dep, borrows=bor)
     leaving = np.asarray(is_leaving_drift, dtype=bool)
-    cap = np.asarray(max_token_borrows, dtype=float)
+    cap = _cap("max_token_borrows", max_token_borrows)
     min_util, max_util = utilization_limits(dep, bor, utilization_twap, optimal_utilization,
                                             withdraw_guard_threshold)
     min_util = np.where(leaving, min_util, 0.0)

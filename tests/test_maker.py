@@ -693,7 +693,7 @@ def test_bad_rule_parameters_name_the_parameter(change: dict, name: str) -> None
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda: mk.rule("march-2022"), "rule"),
+    (lambda: mk.rule("march-2022"), "name"),
     (lambda: mk.score_book(pd.DataFrame({"maker": ["a"], "side": ["bid"], "price": [1.0]}), "march-2023"), "size"),
     (lambda: mk.score_book(book_of([("a", "buy", 1.0, 1.0)]), "march-2023"), "side"),
     (lambda: mk.score_book(book_of([("a", "bid", 0.0, 1.0)]), "march-2023"), "price"),

@@ -291,7 +291,7 @@ def test_trigger_hit_is_strict() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(oracle=st.integers(-10**12, 10**12), trigger=st.integers(1, 10**12), above=st.booleans())
+@given(oracle=st.integers(1, 10**12), trigger=st.integers(1, 10**12), above=st.booleans())  # oracle > 0
 def test_trigger_hit_equals_the_exact_layer(oracle: int, trigger: int, above: bool) -> None:
     condition = ex.OrderTriggerCondition.Above if above else ex.OrderTriggerCondition.Below
     order = ex.Order(order_type=ex.OrderType.TriggerMarket, trigger_price=trigger, trigger_condition=condition)
