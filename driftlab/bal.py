@@ -362,11 +362,11 @@ def replay_on_program(trades: ArrayLike, *, sqrt_k: float, lp_shares: float, pri
     step_size = _scalar("step_size", v.positive("step_size", step_size))
     if isinstance(settle_every, bool) or not isinstance(settle_every, (int, np.integer)) or settle_every < 1:
         raise ValueError(f"settle_every must be a whole number >= 1, got {settle_every!r}")
-    funding = v.as_float_array("funding_rate", funding_rate)
+    funding_rates = v.as_float_array("funding_rate", funding_rate)
     try:
-        rates = np.broadcast_to(funding, d.shape)
+        rates = np.broadcast_to(funding_rates, d.shape)
     except ValueError:
-        raise ValueError(f"funding_rate {funding.shape} must broadcast with trades {d.shape}") from None
+        raise ValueError(f"funding_rate {funding_rates.shape} must broadcast with trades {d.shape}") from None
     one, usd = ex.AMM_RESERVE_PRECISION, ex.QUOTE_PRECISION
     step = int(round(step_size * one))
     protocol_k = int(round((sqrt_k - lp_shares) * one))

@@ -24,22 +24,22 @@ class OrderedEnum(ProgramEnum):
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.value < other.value  # type: ignore[attr-defined, no-any-return]
+        return self.value < other.value
 
     def __le__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.value <= other.value  # type: ignore[attr-defined, no-any-return]
+        return self.value <= other.value
 
     def __gt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.value > other.value  # type: ignore[attr-defined, no-any-return]
+        return self.value > other.value
 
     def __ge__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self.value >= other.value  # type: ignore[attr-defined, no-any-return]
+        return self.value >= other.value
 
 
 class SwapDirection(ProgramEnum):

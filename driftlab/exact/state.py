@@ -220,7 +220,7 @@ class MMOraclePriceData:
     mm_oracle_price: int = 0  # i64
     mm_oracle_delay: int = 0  # i64
     mm_oracle_sequence_id: int = 0  # u64
-    mm_oracle_validity: OracleValidity = OracleValidity.Valid
+    mm_oracle_validity: oracle_math.OracleValidityLike = OracleValidity.Valid
     mm_exchange_diff_bps: int = 0  # u128
     exchange_oracle_price_data: OraclePriceData = field(default_factory=OraclePriceData)
     safe_oracle_price_data: OraclePriceData = field(default_factory=OraclePriceData)
@@ -245,7 +245,7 @@ class MMOraclePriceData:
         """program: MMOraclePriceData::get_exchange_oracle_price_data"""
         return self.exchange_oracle_price_data
 
-    def get_mm_oracle_validity(self) -> OracleValidity:
+    def get_mm_oracle_validity(self) -> oracle_math.OracleValidityLike:
         """program: MMOraclePriceData::get_mm_oracle_validity"""
         return self.mm_oracle_validity
 
@@ -283,7 +283,7 @@ class MMOraclePriceData:
     @classmethod
     def new(
         cls, mm_oracle_price: int, mm_oracle_delay: int, mm_oracle_sequence_id: int,
-        mm_oracle_validity: OracleValidity, oracle_price_data: OraclePriceData,
+        mm_oracle_validity: oracle_math.OracleValidityLike, oracle_price_data: OraclePriceData,
     ) -> MMOraclePriceData:
         """Pick the safe price: the market maker's oracle unless the exchange oracle is newer or it is unusable.
 
@@ -897,6 +897,7 @@ class PerpMarket:
         program: PerpMarket::get_mm_oracle_price_data
         """
         delay = safe_sub(cast(clock_slot, I64), cast(self.amm.mm_oracle_slot, I64), I64)
+        validity: oracle_math.OracleValidityLike
         if self.amm.mm_oracle_price == 0:
             validity = OracleValidity.NonPositive
         else:

@@ -198,4 +198,4 @@ def lambdify(expr: sp.Expr, *names: str) -> Callable[..., Any]:
     unknown = [name for name in names if name not in x]
     if unknown:
         raise ValueError(f"names must be funding symbols ({', '.join(x)}), got {unknown}")
-    return sp.lambdify([x[name] for name in names], expr, modules="numpy")  # type: ignore[no-any-return]
+    return sp.lambdify([x[name] for name in names], expr, modules="numpy")
