@@ -725,9 +725,15 @@ def liquidation_path(account: Account, market: str, prices: Sequence[float] | Fl
             raise ValueError(f"liquidation_path needs a scalar account, holding {p.name!r} has arrays")
     rows: list[dict[str, Any]] = []
     fund = float(insurance_fund)
+    last: list[Any] = [None, None]  # the last account evaluated and its state: each is evaluated up to 3 times
+
+    def evaluate(acct: Account) -> Any:
+        if last[0] is not acct:
+            last[:] = [acct, acct.evaluate()]
+        return last[1]
 
     def record(t: int, price: float, event: str, acct: Account, **extra: Any) -> None:
-        state = acct.evaluate()
+        state = evaluate(acct)
         row = {"t": t, "price": price, "event": event, "base": float(np.asarray(_perp(acct, market).base)),
                "total_collateral": float(state.total_collateral_maintenance),
                "maintenance_requirement": float(state.maintenance_requirement),
@@ -743,7 +749,7 @@ def liquidation_path(account: Account, market: str, prices: Sequence[float] | Fl
         current = current.with_prices({oracle: float(price)})
         record(t, float(price), "price", current)
         for _ in range(max_steps):
-            state = current.evaluate()
+            state = evaluate(current)
             if not being_liquidated:
                 if float(state.maintenance_excess) >= 0:  # liquidation starts below maintenance
                     break
@@ -761,7 +767,7 @@ def liquidation_path(account: Account, market: str, prices: Sequence[float] | Fl
                 being_liquidated = False
                 break
         perp = _perp(current, market)
-        state = current.evaluate()
+        state = evaluate(current)
         if float(np.asarray(perp.base)) == 0 and float(state.equity) < 0:
             quote = next((h for h in current.spot if h.oracle == QUOTE), None)
             deposit = float(np.asarray(quote.amount)) if quote is not None else 0.0
