@@ -773,7 +773,8 @@ def account_health(usdc: float, sol_deposit: float, sol_perp_base: float, entry_
                           "maintenance_requirement": state.maintenance_requirement,
                           "excess": state.maintenance_excess, "health": state.health})
     now = account.evaluate()
-    exact = float(liquidation.liquidation_price(account, "SOL-PERP"))
+    # 40 halvings leave a bracket of 1e-12 of the price, then the exact linear step: all a chart can show
+    exact = float(liquidation.liquidation_price(account, "SOL-PERP", iterations=40))
     first = float(liquidation.liquidation_price_first_order(account, "SOL-PERP"))
     frame.attrs = {"price": float(sol_price), "health": float(now.health),
                    "free_collateral": float(now.free_collateral),

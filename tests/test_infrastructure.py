@@ -183,46 +183,80 @@ def test_repo2docker_dockerfile_uses_python_311_the_lock_and_postbuild() -> None
     assert pip_lock < copy_src < postbuild
 
 
+# The environment replay itself (a clean venv from binder/requirements.txt + binder/postBuild alone, its checks,
+# then every notebook executed in it) is `make binder-check` (tools/binder_check.py), which .ci/run runs after
+# `make test`; its notebook runner (tools/nbexec.py, also used by `make bench`) is tested here.
+
+
+def _nbexec() -> Any:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import nbexec
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    return nbexec
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    cells = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": f"c{i}",
+            "metadata": {},
+            "outputs": [],
+            "source": source,
+        }
+        for i, source in enumerate(sources)
+    ]
+    path.write_text(
+        json.dumps(
+            {
+                "cells": cells,
+                "nbformat": 4,
+                "nbformat_minor": 5,
+                "metadata": {
+                    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+                },
+            }
+        )
+    )
+    return path
+
+
 @pytest.mark.slow
-def test_binder_environment_replay(tmp_path: Path) -> None:
-    """A clean venv from binder/requirements.txt alone, then binder/postBuild, as Binder does (less Docker)."""
-    venv = tmp_path / "binder-venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    py = venv / "bin" / "python"
-    uv = VENV_BIN / "uv"
-    if uv.exists():  # same pins as Binder's pip gets, installed faster and from the warm cache
-        install = [str(uv), "pip", "install", "--quiet", "--python", str(py), "-r", str(LOCK)]
-    else:
-        install = [str(py), "-m", "pip", "install", "--quiet", "-r", str(LOCK)]
-    subprocess.run(install, check=True, timeout=900)
-
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
-    env |= {"PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "NB_PYTHON_PREFIX": str(venv)}
-    subprocess.run(
-        ["bash", str(POSTBUILD)], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=600
+def test_nbexec_runs_notebooks_in_the_given_environment_and_fails_on_a_cell_error(tmp_path: Path) -> None:
+    nbexec = _nbexec()
+    good = _notebook(
+        tmp_path / "good.ipynb", "import os, sys\nprint(sys.prefix, os.environ['DRIFTLAB_ALTAIR'])"
     )
-
-    probe = "import driftlab, driftlab.charts; print(driftlab.__version__, driftlab.__file__)"
-    out = subprocess.run([str(py), "-c", probe], env=env, check=True, capture_output=True, text=True).stdout
-    version, location = out.split()
-    assert version == package_version() and Path(location).is_relative_to(ROOT), out
-
-    subprocess.run([str(py), "-m", "pip", "check"], env=env, check=True, capture_output=True)
-    overrides = json.loads((venv / "share/jupyter/lab/settings/overrides.json").read_text())
-    assert overrides["@jupyterlab/apputils-extension:notification"]["checkForUpdates"] is False
-    ext = subprocess.run(
-        [str(venv / "bin" / "jupyter"), "labextension", "list"], env=env, capture_output=True, text=True
+    bad = _notebook(tmp_path / "bad.ipynb", "x = 1", "assert x == 2, 'the stated number is wrong'", "y = 3")
+    runs = nbexec.execute([good, bad], jupyter=VENV_BIN / "jupyter", out_dir=tmp_path / "out", jobs=2)
+    assert [run.notebook for run in runs] == [good, bad]
+    assert runs[0].ok, runs[0].log
+    executed = json.loads((tmp_path / "out" / "good.ipynb").read_text())
+    printed = "".join(executed["cells"][0]["outputs"][0]["text"]).split()
+    assert printed == [sys.prefix, "svg"], "the kernel must be this environment's, with static SVG charts"
+    assert not runs[1].ok and "the stated number is wrong" in runs[1].log
+    assert json.loads(bad.read_text())["cells"][0]["outputs"] == [], (
+        "the stored notebook must stay unexecuted"
     )
-    listing = re.sub(r"\x1b\[[0-9;]*m", "", ext.stdout + ext.stderr)  # drop ANSI colours
-    for name in ("anywidget", "@jupyter-widgets/jupyterlab-manager"):
-        assert re.search(rf"{re.escape(name)} v\S+ enabled\s+OK", listing), listing
+    # one worker runs its notebooks one after another: a failure does not stop the next one
+    runs = nbexec.execute([bad, good], jupyter=VENV_BIN / "jupyter", out_dir=tmp_path / "one", jobs=1)
+    assert [run.ok for run in runs] == [False, True], [run.log for run in runs]
 
 
-def package_version() -> str:
-    text = (ROOT / "driftlab" / "__init__.py").read_text()
-    match = re.search(r'^__version__ = "([^"]+)"', text, re.M)
-    assert match
-    return match[1]
+def test_ci_runs_binder_check_after_make_test() -> None:
+    text = (ROOT / ".ci" / "run").read_text()
+    test, binder = (
+        re.search(r"^make .*\btest$", text, re.M),
+        re.search(r"^make .*\bbinder-check$", text, re.M),
+    )
+    assert test and binder and test.start() < binder.start()
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^binder-check: venv\n\t\$\(BIN\)/python tools/binder_check.py$", makefile, re.M)
+    recipe = re.search(r"^test: venv\n((?:\t.*\n)+)", makefile, re.M)
+    assert recipe and "ui" in recipe[1].split(), "make test runs the browser tests (make ui)"
 
 
 # --------------------------------------------------------------------------- (f) Altair setup
