@@ -42,14 +42,10 @@ from .constants import (
     LP_FEE_SLICE_NUMERATOR,
     MARGIN_PRECISION_U128,
     MAX_BASE_ASSET_AMOUNT_WITH_AMM,
-    MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN,
     PERCENTAGE_PRECISION_U64,
     PRICE_PRECISION,
-    PRICE_PRECISION_I64,
-    PRICE_PRECISION_I128,
     PRICE_TIMES_AMM_TO_QUOTE_PRECISION_RATIO,
     QUOTE_PRECISION,
-    SPOT_WEIGHT_PRECISION,
 )
 from .enums import (
     AMMLiquiditySplit,
@@ -66,7 +62,7 @@ from .errors import (
     MathError,
 )
 from .helpers import get_proportion_i128, get_proportion_u128
-from .margin import calculate_size_premium_liability_weight
+from .margin import calculate_size_premium_liability_weight, weighted_unrealized_pnl
 from .orders import (
     is_multiple_of_step_size,
     standardize_base_asset_amount,
@@ -411,28 +407,14 @@ def calculate_perp_position_value_and_pnl_v2_136(
     margin_requirement = safe_add(margin_requirement, market_position.margin_requirement_for_lp_shares(
         market.amm.order_step_size, valuation_price), U128)
 
-    unrealized_asset_weight = market.get_unrealized_asset_weight(total_unrealized_pnl, margin_requirement_type)
-    if total_unrealized_pnl > 0:
-        quote_price = strict_quote_price.min()
-    elif total_unrealized_pnl < 0:
-        quote_price = strict_quote_price.max()
-    else:
-        quote_price = strict_quote_price.current
-    weighted_unrealized_pnl = total_unrealized_pnl
-    if unrealized_asset_weight != SPOT_WEIGHT_PRECISION:
-        weighted_unrealized_pnl = safe_div(safe_mul(weighted_unrealized_pnl, unrealized_asset_weight, I128),
-                                           SPOT_WEIGHT_PRECISION)
-    if quote_price != PRICE_PRECISION_I64:
-        weighted_unrealized_pnl = safe_div(safe_mul(weighted_unrealized_pnl, quote_price, I128), PRICE_PRECISION_I128)
-    if margin_requirement_type == MarginRequirementType.Initial:
-        weighted_unrealized_pnl = min(weighted_unrealized_pnl, MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN)
+    weighted_upnl = weighted_unrealized_pnl(market, total_unrealized_pnl, strict_quote_price, margin_requirement_type)
 
     open_order_margin_requirement = 0
     if track_open_order_fraction and worst_case_base_asset_amount != 0:
         worst = abs(worst_case_base_asset_amount)
         open_order_margin_requirement = safe_div(safe_mul(
             safe_sub(worst, abs(market_position.base_asset_amount), U128), margin_requirement, U128), worst)
-    return (margin_requirement, weighted_unrealized_pnl, worst_case_liability_value, open_order_margin_requirement,
+    return (margin_requirement, weighted_upnl, worst_case_liability_value, open_order_margin_requirement,
             base_asset_value)
 
 

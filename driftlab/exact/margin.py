@@ -193,6 +193,17 @@ def calculate_perp_position_value_and_pnl(
                                       MARGIN_PRECISION_U128)
     margin_requirement = safe_add(margin_requirement, market_position.margin_requirement_for_open_orders(), U128)
 
+    weighted = weighted_unrealized_pnl(market, total_unrealized_pnl, strict_quote_price, margin_requirement_type)
+    return margin_requirement, weighted, worst_case_liability_value, base_asset_value
+
+
+def weighted_unrealized_pnl(market: PerpMarket, total_unrealized_pnl: int, strict_quote_price: StrictOraclePrice,
+                            margin_requirement_type: MarginRequirementType) -> int:
+    """``pnl * get_unrealized_asset_weight / 1e4 * quote_price / 1e6`` (the lower quote price for a gain, the higher
+    for a loss), capped at +$100 for Initial: the tail of ``calculate_perp_position_value_and_pnl``, the same at
+    v2.136.0 (driftlab.exact.lp) and v2.161.0.
+    program: math/margin.rs::calculate_perp_position_value_and_pnl
+    """
     unrealized_asset_weight = market.get_unrealized_asset_weight(total_unrealized_pnl, margin_requirement_type)
     if total_unrealized_pnl > 0:
         quote_price = strict_quote_price.min()
@@ -200,17 +211,14 @@ def calculate_perp_position_value_and_pnl(
         quote_price = strict_quote_price.max()
     else:
         quote_price = strict_quote_price.current
-
-    weighted_unrealized_pnl = total_unrealized_pnl
+    weighted = total_unrealized_pnl
     if unrealized_asset_weight != SPOT_WEIGHT_PRECISION:
-        weighted_unrealized_pnl = safe_div(safe_mul(weighted_unrealized_pnl, unrealized_asset_weight, I128),
-                                           SPOT_WEIGHT_PRECISION)
+        weighted = safe_div(safe_mul(weighted, unrealized_asset_weight, I128), SPOT_WEIGHT_PRECISION)
     if quote_price != PRICE_PRECISION_I64:
-        weighted_unrealized_pnl = safe_div(safe_mul(weighted_unrealized_pnl, quote_price, I128),
-                                           PRICE_PRECISION_I128)
+        weighted = safe_div(safe_mul(weighted, quote_price, I128), PRICE_PRECISION_I128)
     if margin_requirement_type == MarginRequirementType.Initial:
-        weighted_unrealized_pnl = min(weighted_unrealized_pnl, MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN)
-    return margin_requirement, weighted_unrealized_pnl, worst_case_liability_value, base_asset_value
+        weighted = min(weighted, MAX_POSITIVE_UPNL_FOR_INITIAL_MARGIN)
+    return weighted
 
 
 # --- maps ------------------------------------------------------------------------------------------------------
