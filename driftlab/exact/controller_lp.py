@@ -21,14 +21,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import funding as funding_math
-from .controller_position import PositionDelta
+from .controller_position import PositionDelta, _update_amm_long_short
 from .cp_curve import get_update_k_result, update_k
-from .enums import AMMLiquiditySplit, MarketType, PositionDirection, PositionUpdateType
+from .enums import AMMLiquiditySplit, MarketType, PositionUpdateType
 from .errors import (
     DefaultError,
     InsufficientLPTokens,
     InvalidPerpPositionDetected,
-    InvalidPositionLastFundingRate,
     PerpMarketNotFound,
     TryingToRemoveLiquidityTooFast,
     UserHasNoPositionInMarket,
@@ -367,58 +366,8 @@ def update_position_and_market_v2_136(position: PerpPosition, market: PerpMarket
 
     amm = market.amm
     amm.quote_asset_amount = safe_add(amm.quote_asset_amount, delta.quote_asset_amount, I128)
-    if update_type in (PositionUpdateType.Open, PositionUpdateType.Increase):
-        if new_base > 0:
-            amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, new_settled_base, I128)
-            amm.quote_entry_amount_long = safe_add(amm.quote_entry_amount_long, delta.quote_asset_amount, I128)
-            amm.quote_break_even_amount_long = safe_add(amm.quote_break_even_amount_long, delta.quote_asset_amount,
-                                                        I128)
-        else:
-            amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, new_settled_base, I128)
-            amm.quote_entry_amount_short = safe_add(amm.quote_entry_amount_short, delta.quote_asset_amount, I128)
-            amm.quote_break_even_amount_short = safe_add(amm.quote_break_even_amount_short,
-                                                         delta.quote_asset_amount, I128)
-    elif update_type in (PositionUpdateType.Reduce, PositionUpdateType.Close):
-        entry_change = safe_sub(position.quote_entry_amount, new_quote_entry_amount, I64)
-        break_even_change = safe_sub(position.quote_break_even_amount, new_quote_break_even_amount, I64)
-        if position.base_asset_amount > 0:
-            amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, new_settled_base, I128)
-            amm.quote_entry_amount_long = safe_sub(amm.quote_entry_amount_long, entry_change, I128)
-            amm.quote_break_even_amount_long = safe_sub(amm.quote_break_even_amount_long, break_even_change, I128)
-        else:
-            amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, new_settled_base, I128)
-            amm.quote_entry_amount_short = safe_sub(amm.quote_entry_amount_short, entry_change, I128)
-            amm.quote_break_even_amount_short = safe_sub(amm.quote_break_even_amount_short, break_even_change,
-                                                         I128)
-    elif new_base > 0:
-        amm.base_asset_amount_short = safe_sub(amm.base_asset_amount_short, position.base_asset_amount, I128)
-        amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, new_base, I128)
-        amm.quote_entry_amount_short = safe_sub(amm.quote_entry_amount_short, position.quote_entry_amount, I128)
-        amm.quote_entry_amount_long = safe_add(amm.quote_entry_amount_long, new_quote_entry_amount, I128)
-        amm.quote_break_even_amount_short = safe_sub(amm.quote_break_even_amount_short,
-                                                     position.quote_break_even_amount, I128)
-        amm.quote_break_even_amount_long = safe_add(amm.quote_break_even_amount_long, new_quote_break_even_amount,
-                                                    I128)
-    else:
-        amm.base_asset_amount_long = safe_sub(amm.base_asset_amount_long, position.base_asset_amount, I128)
-        amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, new_base, I128)
-        amm.quote_entry_amount_long = safe_sub(amm.quote_entry_amount_long, position.quote_entry_amount, I128)
-        amm.quote_entry_amount_short = safe_add(amm.quote_entry_amount_short, new_quote_entry_amount, I128)
-        amm.quote_break_even_amount_long = safe_sub(amm.quote_break_even_amount_long,
-                                                    position.quote_break_even_amount, I128)
-        amm.quote_break_even_amount_short = safe_add(amm.quote_break_even_amount_short,
-                                                     new_quote_break_even_amount, I128)
-
-    if position.get_direction() == PositionDirection.Long and position.base_asset_amount != 0:
-        if position.last_cumulative_funding_rate != amm.cumulative_funding_rate_long:
-            raise InvalidPositionLastFundingRate(
-                f"position.last_cumulative_funding_rate {position.last_cumulative_funding_rate} "
-                f"market.amm.cumulative_funding_rate_long {amm.cumulative_funding_rate_long}")
-    elif position.get_direction() == PositionDirection.Short:
-        if position.last_cumulative_funding_rate != cast(amm.cumulative_funding_rate_short, I64):
-            raise InvalidPositionLastFundingRate(
-                f"position.last_cumulative_funding_rate {position.last_cumulative_funding_rate} "
-                f"market.amm.cumulative_funding_rate_short {amm.cumulative_funding_rate_short}")
+    _update_amm_long_short(amm, position, update_type, new_settled_base, delta.quote_asset_amount, new_base,
+                           new_quote_entry_amount, new_quote_break_even_amount)
 
     new_position_base_with_remainder = safe_add(new_base, new_remainder, I64)
     if update_type == PositionUpdateType.Close:

@@ -25,7 +25,7 @@ from .position import get_new_position_amounts, get_position_update_type
 from .safe_math import I64, I128, U32, cast, safe_add, safe_div, safe_mul, safe_sub
 
 if TYPE_CHECKING:
-    from .state import PerpMarket, PerpPosition, User
+    from .state import AMM, PerpMarket, PerpPosition, User
 
 
 @dataclass
@@ -137,58 +137,8 @@ def update_position_and_market(position: PerpPosition, market: PerpMarket, delta
     amm = market.amm
     amm.quote_asset_amount = safe_add(amm.quote_asset_amount, delta.quote_asset_amount, I128)
 
-    if update_type in (PositionUpdateType.Open, PositionUpdateType.Increase):
-        if new_base_asset_amount > 0:
-            amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, delta.base_asset_amount, I128)
-            amm.quote_entry_amount_long = safe_add(amm.quote_entry_amount_long, delta.quote_asset_amount, I128)
-            amm.quote_break_even_amount_long = safe_add(amm.quote_break_even_amount_long, delta.quote_asset_amount,
-                                                        I128)
-        else:
-            amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, delta.base_asset_amount, I128)
-            amm.quote_entry_amount_short = safe_add(amm.quote_entry_amount_short, delta.quote_asset_amount, I128)
-            amm.quote_break_even_amount_short = safe_add(amm.quote_break_even_amount_short,
-                                                         delta.quote_asset_amount, I128)
-    elif update_type in (PositionUpdateType.Reduce, PositionUpdateType.Close):
-        entry_change = safe_sub(position.quote_entry_amount, new_quote_entry_amount, I64)
-        break_even_change = safe_sub(position.quote_break_even_amount, new_quote_break_even_amount, I64)
-        if position.base_asset_amount > 0:
-            amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, delta.base_asset_amount, I128)
-            amm.quote_entry_amount_long = safe_sub(amm.quote_entry_amount_long, entry_change, I128)
-            amm.quote_break_even_amount_long = safe_sub(amm.quote_break_even_amount_long, break_even_change, I128)
-        else:
-            amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, delta.base_asset_amount, I128)
-            amm.quote_entry_amount_short = safe_sub(amm.quote_entry_amount_short, entry_change, I128)
-            amm.quote_break_even_amount_short = safe_sub(amm.quote_break_even_amount_short, break_even_change,
-                                                         I128)
-    elif new_base_asset_amount > 0:
-        amm.base_asset_amount_short = safe_sub(amm.base_asset_amount_short, position.base_asset_amount, I128)
-        amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, new_base_asset_amount, I128)
-        amm.quote_entry_amount_short = safe_sub(amm.quote_entry_amount_short, position.quote_entry_amount, I128)
-        amm.quote_entry_amount_long = safe_add(amm.quote_entry_amount_long, new_quote_entry_amount, I128)
-        amm.quote_break_even_amount_short = safe_sub(amm.quote_break_even_amount_short,
-                                                     position.quote_break_even_amount, I128)
-        amm.quote_break_even_amount_long = safe_add(amm.quote_break_even_amount_long, new_quote_break_even_amount,
-                                                    I128)
-    else:
-        amm.base_asset_amount_long = safe_sub(amm.base_asset_amount_long, position.base_asset_amount, I128)
-        amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, new_base_asset_amount, I128)
-        amm.quote_entry_amount_long = safe_sub(amm.quote_entry_amount_long, position.quote_entry_amount, I128)
-        amm.quote_entry_amount_short = safe_add(amm.quote_entry_amount_short, new_quote_entry_amount, I128)
-        amm.quote_break_even_amount_long = safe_sub(amm.quote_break_even_amount_long,
-                                                    position.quote_break_even_amount, I128)
-        amm.quote_break_even_amount_short = safe_add(amm.quote_break_even_amount_short,
-                                                     new_quote_break_even_amount, I128)
-
-    if position.get_direction() == PositionDirection.Long and position.base_asset_amount != 0:
-        if position.last_cumulative_funding_rate != amm.cumulative_funding_rate_long:
-            raise InvalidPositionLastFundingRate(
-                f"position.last_cumulative_funding_rate {position.last_cumulative_funding_rate} "
-                f"market.amm.cumulative_funding_rate_long {amm.cumulative_funding_rate_long}")
-    elif position.get_direction() == PositionDirection.Short:
-        if position.last_cumulative_funding_rate != cast(amm.cumulative_funding_rate_short, I64):
-            raise InvalidPositionLastFundingRate(
-                f"position.last_cumulative_funding_rate {position.last_cumulative_funding_rate} "
-                f"market.amm.cumulative_funding_rate_short {amm.cumulative_funding_rate_short}")
+    _update_amm_long_short(amm, position, update_type, delta.base_asset_amount, delta.quote_asset_amount,
+                           new_base_asset_amount, new_quote_entry_amount, new_quote_break_even_amount)
 
     if update_type == PositionUpdateType.Close:
         position.last_cumulative_funding_rate = 0
@@ -208,6 +158,69 @@ def update_position_and_market(position: PerpPosition, market: PerpMarket, delta
     position.quote_entry_amount = new_quote_entry_amount
     position.quote_break_even_amount = new_quote_break_even_amount
     return pnl
+
+
+def _update_amm_long_short(amm: AMM, position: PerpPosition, update_type: PositionUpdateType, base_delta: int,
+                           quote_delta: int, new_base: int, new_quote_entry_amount: int,
+                           new_quote_break_even_amount: int) -> None:
+    """The AMM's long/short base, entry and break-even totals for one position update, then the check that the
+    position's funding rate is the market's (``InvalidPositionLastFundingRate``). Shared by v2.161.0's
+    ``update_position_and_market`` and v2.136.0's ``update_lp_market_position`` (driftlab.exact.controller_lp).
+    program: controller/position.rs::update_position_and_market
+    """
+    if update_type in (PositionUpdateType.Open, PositionUpdateType.Increase):
+        if new_base > 0:
+            amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, base_delta, I128)
+            amm.quote_entry_amount_long = safe_add(amm.quote_entry_amount_long, quote_delta, I128)
+            amm.quote_break_even_amount_long = safe_add(amm.quote_break_even_amount_long, quote_delta,
+                                                        I128)
+        else:
+            amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, base_delta, I128)
+            amm.quote_entry_amount_short = safe_add(amm.quote_entry_amount_short, quote_delta, I128)
+            amm.quote_break_even_amount_short = safe_add(amm.quote_break_even_amount_short,
+                                                         quote_delta, I128)
+    elif update_type in (PositionUpdateType.Reduce, PositionUpdateType.Close):
+        entry_change = safe_sub(position.quote_entry_amount, new_quote_entry_amount, I64)
+        break_even_change = safe_sub(position.quote_break_even_amount, new_quote_break_even_amount, I64)
+        if position.base_asset_amount > 0:
+            amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, base_delta, I128)
+            amm.quote_entry_amount_long = safe_sub(amm.quote_entry_amount_long, entry_change, I128)
+            amm.quote_break_even_amount_long = safe_sub(amm.quote_break_even_amount_long, break_even_change, I128)
+        else:
+            amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, base_delta, I128)
+            amm.quote_entry_amount_short = safe_sub(amm.quote_entry_amount_short, entry_change, I128)
+            amm.quote_break_even_amount_short = safe_sub(amm.quote_break_even_amount_short, break_even_change,
+                                                         I128)
+    elif new_base > 0:
+        amm.base_asset_amount_short = safe_sub(amm.base_asset_amount_short, position.base_asset_amount, I128)
+        amm.base_asset_amount_long = safe_add(amm.base_asset_amount_long, new_base, I128)
+        amm.quote_entry_amount_short = safe_sub(amm.quote_entry_amount_short, position.quote_entry_amount, I128)
+        amm.quote_entry_amount_long = safe_add(amm.quote_entry_amount_long, new_quote_entry_amount, I128)
+        amm.quote_break_even_amount_short = safe_sub(amm.quote_break_even_amount_short,
+                                                     position.quote_break_even_amount, I128)
+        amm.quote_break_even_amount_long = safe_add(amm.quote_break_even_amount_long, new_quote_break_even_amount,
+                                                    I128)
+    else:
+        amm.base_asset_amount_long = safe_sub(amm.base_asset_amount_long, position.base_asset_amount, I128)
+        amm.base_asset_amount_short = safe_add(amm.base_asset_amount_short, new_base, I128)
+        amm.quote_entry_amount_long = safe_sub(amm.quote_entry_amount_long, position.quote_entry_amount, I128)
+        amm.quote_entry_amount_short = safe_add(amm.quote_entry_amount_short, new_quote_entry_amount, I128)
+        amm.quote_break_even_amount_long = safe_sub(amm.quote_break_even_amount_long,
+                                                    position.quote_break_even_amount, I128)
+        amm.quote_break_even_amount_short = safe_add(amm.quote_break_even_amount_short,
+                                                     new_quote_break_even_amount, I128)
+
+    if position.get_direction() == PositionDirection.Long and position.base_asset_amount != 0:
+        if position.last_cumulative_funding_rate != amm.cumulative_funding_rate_long:
+            raise InvalidPositionLastFundingRate(
+                f"position.last_cumulative_funding_rate {position.last_cumulative_funding_rate} "
+                f"market.amm.cumulative_funding_rate_long {amm.cumulative_funding_rate_long}")
+    elif position.get_direction() == PositionDirection.Short:
+        if position.last_cumulative_funding_rate != cast(amm.cumulative_funding_rate_short, I64):
+            raise InvalidPositionLastFundingRate(
+                f"position.last_cumulative_funding_rate {position.last_cumulative_funding_rate} "
+                f"market.amm.cumulative_funding_rate_short {amm.cumulative_funding_rate_short}")
+
 
 
 def update_quote_asset_and_break_even_amount(position: PerpPosition, market: PerpMarket, delta: int) -> None:
