@@ -10,7 +10,7 @@ users' net, settling is independent of how often it happens.
 from __future__ import annotations
 
 import copy
-import re
+import json
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,6 @@ from driftlab.exact import (
 from tests.exact.v2_136_accounts import perp_market_v2_136, user_v2_136
 
 ONE = AMM_RESERVE_PRECISION
-SRC = Path("/tmp/pv2_136/programs/drift/src")
 
 
 def default_test_amm(**fields: object) -> AMM:
@@ -58,12 +57,12 @@ def default_test_market(**amm_fields: object) -> PerpMarket:
     return PerpMarket(amm=default_test_amm(**amm_fields), margin_ratio_initial=1000, margin_ratio_maintenance=500)
 
 
-def embedded_accounts(test_file: str) -> list[str]:
-    """The base64 account strings of a v2.136.0 test file, in order (the tests need the extracted source)."""
-    path = SRC / test_file
-    if not path.exists():
-        pytest.skip(f"{path} (protocol-v2 v2.136.0) not extracted")
-    return re.findall(r'String::from\("([A-Za-z0-9+/=]{200,})"\)', path.read_text())
+ACCOUNTS = json.loads((Path(__file__).parents[1] / "data" / "v2_136_lp_accounts.json").read_text())
+
+
+def embedded_account(test_file: str, test: str, kind: str) -> str:
+    """A base64 ``User`` or ``PerpMarket`` account embedded in a v2.136.0 test (tests/data/v2_136_lp_accounts.json)."""
+    return str(ACCOUNTS[test_file][test][kind])
 
 
 def entry_price(position: PerpPosition) -> int:
@@ -151,7 +150,8 @@ def test_settle_lp_metrics(shares: int, step: int, expected: tuple[int, int, int
 
 def test_lp_shares_to_burn_for_risk_reduction() -> None:
     # programs/drift/src/math/lp/tests.rs::calculate_lp_shares_to_burn_for_risk_reduction::test (1MBONK-PERP)
-    user_b64, market_b64 = embedded_accounts("math/lp/tests.rs")[:2]
+    test = "calculate_lp_shares_to_burn_for_risk_reduction::test"
+    user_b64, market_b64 = (embedded_account("math/lp/tests.rs", test, kind) for kind in ("user", "market"))
     user, market = user_v2_136(user_b64), perp_market_v2_136(market_b64)
     position = user.perp_positions[0]
     oracle, quote = 10 * PRICE_PRECISION, PRICE_PRECISION
@@ -166,7 +166,8 @@ def test_lp_shares_to_burn_for_risk_reduction() -> None:
 
 def test_lp_shares_to_burn_with_custom_margin_ratio() -> None:
     # programs/drift/src/math/lp/tests.rs::calculate_lp_shares_to_burn_for_risk_reduction::custom_margin_ratio
-    user_b64, market_b64 = embedded_accounts("math/lp/tests.rs")[2:4]
+    test = "calculate_lp_shares_to_burn_for_risk_reduction::custom_margin_ratio"
+    user_b64, market_b64 = (embedded_account("math/lp/tests.rs", test, kind) for kind in ("user", "market"))
     user, market = user_v2_136(user_b64), perp_market_v2_136(market_b64)
     position = user.perp_positions[0]
     got = ex.calculate_lp_shares_to_burn_for_risk_reduction(position, market, 43174 * PRICE_PRECISION,
@@ -731,8 +732,8 @@ def test_half_half_amm_lp_split() -> None:
 
 
 def _sol_perp_large_k() -> PerpMarket:
-    accounts = [a for a in embedded_accounts("controller/position/tests.rs") if len(a) < 2000]
-    market = next(m for m in map(perp_market_v2_136, accounts) if m.amm.base_asset_amount_per_lp == -574_054_756)
+    market = perp_market_v2_136(embedded_account("controller/position/tests.rs", "amm_split_large_k", "market"))
+    assert market.amm.base_asset_amount_per_lp == -574_054_756
     return market
 
 
@@ -772,8 +773,7 @@ def test_amm_split_large_k() -> None:
 
 def test_quote_unsettled_lp() -> None:
     # programs/drift/src/controller/position/tests.rs::test_quote_unsettled_lp (SOL-PERP, per_lp_base 3)
-    accounts = [a for a in embedded_accounts("controller/position/tests.rs") if len(a) < 2000]
-    market = next(m for m in map(perp_market_v2_136, accounts) if m.amm.quote_asset_amount_per_lp == -12_324_473_595)
+    market = perp_market_v2_136(embedded_account("controller/position/tests.rs", "quote_unsettled_lp", "market"))
     amm = market.amm
     amm.quote_asset_amount_with_unsettled_lp = 0
     assert (amm.quote_asset_amount_per_lp, amm.base_asset_amount_per_lp) == (-12_324_473_595, -564_969_495_606)
