@@ -33,9 +33,11 @@ from . import _validate as v
 from ._choices import DIRECTIONS, bool_or_array, choice, direction_sign
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
-    from .exact import Order
+    from .exact import AMM, Order
 
 __all__ = [
     "CONDITIONS",
@@ -49,6 +51,7 @@ __all__ = [
     "PathOutcome",
     "TriggerRow",
     "build_order",
+    "fills_by_slot",
     "first_trigger_slot",
     "path_outcome",
     "standardize_price",
@@ -586,3 +589,44 @@ def standardize_size(size: ArrayLike, step_size: ArrayLike) -> np.ndarray | floa
     if np.any(t < 1):
         raise ValueError(f"step_size must be at least the base unit 1e-9, got {step_size!r}")
     return v.scalar_or_array((units - units % t) / 1e9)
+
+
+def fills_by_slot(taker: Order, makers: Mapping[str, Order], amm: AMM, oracle_price: float,
+                  slots: ArrayLike) -> pd.DataFrame:
+    """Who fills ``taker`` at each of ``slots``, in order, as the program lists it: the makers that may trade
+    with it (``is_maker_for_taker``) best price first while they cross its limit at that slot (the auction price
+    during the auction), AMM steps where the AMM quotes better than the next maker, the AMM last if it crosses.
+
+    ``makers`` maps a name to a resting order; a maker quotes from its order's slot on, and an
+    immediate-or-cancel one (a JIT maker's order, placed with the fill) only in that slot. ``oracle_price`` in
+    USD. Rows: slot, the taker's limit then (USD), and the fills (``"maker A @ 100.05 → AMM"``).
+    program: math/fulfillment.rs::determine_perp_fulfillment_methods, math/matching.rs::is_maker_for_taker,
+    Order::get_limit_price
+    """
+    import pandas as pd
+
+    from . import exact as ex
+
+    oracle = round(_single("oracle_price", v.positive("oracle_price", oracle_price)) * ex.PRICE_PRECISION)
+    slot_values = np.atleast_1d(v.non_negative("slots", slots))
+    if np.any(slot_values != np.floor(slot_values)):
+        raise ValueError(f"slots must be whole slot numbers >= 0, got {slots!r}")
+    reserve_price = amm.reserve_price()
+    best_first = -1 if taker.direction == ex.PositionDirection.Short else 1  # asks rising, or bids falling
+
+    def describe(method: Any) -> str:
+        if isinstance(method, ex.PerpFulfillmentMethodAMM):
+            return "AMM" if method.price is None else f"AMM up to {method.price / ex.PRICE_PRECISION:.2f}"
+        return f"{method.maker_key} @ {method.price / ex.PRICE_PRECISION:.2f}"
+
+    rows = []
+    for slot in map(int, slot_values):
+        limit = taker.get_limit_price(oracle, None, slot, amm.order_tick_size, False, None)
+        present = [(name, i, order) for i, (name, order) in enumerate(makers.items())
+                   if order.slot <= slot and (not order.immediate_or_cancel or order.slot == slot)]
+        eligible = sorted(((name, i, order.price) for name, i, order in present
+                           if ex.is_maker_for_taker(order, taker, slot)), key=lambda info: best_first * info[2])
+        methods = ex.determine_perp_fulfillment_methods(taker, eligible, amm, reserve_price, limit, True)
+        rows.append({"slot": slot, "taker's limit now": limit / ex.PRICE_PRECISION if limit is not None else None,
+                     "fills, in order": " → ".join(describe(m) for m in methods) or "nothing crosses"})
+    return pd.DataFrame(rows)

@@ -23,6 +23,7 @@ The docs' tables are quoted from /work/shared/seeds/004 ("Order Types"):
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pytest
@@ -395,3 +396,48 @@ def test_standardize_broadcasts() -> None:
 def test_bad_input_names_the_parameter(call, name: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# --------------------------------------------------------------------------- who fills a taker
+def _fill_scenario() -> tuple[Any, dict[str, Any], Any]:
+    """A $100 SOL-like AMM quoting 100.10 (0.1% spread); a long market order for 5 SOL with an auction
+    $100.00 -> $100.40 over 10 slots and a $100.50 limit; asks at 100.05 (A, post-only), 100.20 (B), 100.45 (C)
+    and a JIT maker's post-only IOC ask at 100.02 in slot 3."""
+    u, base, one = ex.PRICE_PRECISION, ex.BASE_PRECISION, ex.AMM_RESERVE_PRECISION
+    amm = ex.AMM(base_asset_reserve=1_000 * one, quote_asset_reserve=1_000 * one, sqrt_k=1_000 * one,
+                 peg_multiplier=100 * ex.PEG_PRECISION, concentration_coef=1_414_200,
+                 max_base_asset_reserve=2**64 - 1, order_step_size=base // 100, order_tick_size=u // 100,
+                 min_order_size=base // 100, long_spread=1_000, short_spread=1_000)
+    taker = ex.Order(order_type=ex.OrderType.Market, direction=ex.PositionDirection.Long, slot=0,
+                     status=ex.OrderStatus.Open, base_asset_amount=5 * base, price=100_500_000,
+                     auction_start_price=100 * u, auction_end_price=100_400_000, auction_duration=10)
+
+    def ask(price: float, slot: int = 0, post_only: bool = True, ioc: bool = False) -> Any:
+        return ex.Order(order_type=ex.OrderType.Limit, direction=ex.PositionDirection.Short, slot=slot,
+                        status=ex.OrderStatus.Open, base_asset_amount=base, price=round(price * u),
+                        post_only=post_only, immediate_or_cancel=ioc)
+
+    makers = {"maker A": ask(100.05), "maker B": ask(100.20, post_only=False), "maker C": ask(100.45),
+              "JIT maker": ask(100.02, slot=3, ioc=True)}
+    return taker, makers, amm
+
+
+def test_fills_by_slot_follow_the_auction_then_the_limit() -> None:
+    taker, makers, amm = _fill_scenario()
+    fills = orders.fills_by_slot(taker, makers, amm, 100.0, [0, 3, 4, 10, 11]).set_index("slot")
+    # slot 0: the auction price $100.00 is below every ask and the AMM's $100.10
+    assert fills.loc[0, "fills, in order"] == "nothing crosses"
+    # slot 3: auction at 100 + 0.40 * 3/10 = $100.12: the JIT maker (its slot only), maker A, then the AMM (100.10)
+    assert fills.loc[3, "taker's limit now"] == pytest.approx(100.12)
+    assert fills.loc[3, "fills, in order"] == "JIT maker @ 100.02 → maker A @ 100.05 → AMM"
+    # slot 4: the IOC JIT order is gone
+    assert not fills.loc[4, "fills, in order"].startswith("JIT")
+    # slot 11: past the auction the limit is $100.50, so maker C at 100.45 crosses, after the AMM's step to it
+    assert fills.loc[11, "taker's limit now"] == pytest.approx(100.50)
+    assert fills.loc[11, "fills, in order"].endswith("maker C @ 100.45 → AMM")
+
+
+def test_fills_by_slot_rejects_a_bad_oracle_price() -> None:
+    taker, makers, amm = _fill_scenario()
+    with pytest.raises(ValueError, match="oracle_price"):
+        orders.fills_by_slot(taker, makers, amm, -1.0, [0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tests.fuzz_examples import ZERO_OR_NEGATIVE, Example
+from tests.test_orders import _fill_scenario
 
 
 def _market_long() -> object:
@@ -13,6 +14,8 @@ def _market_long() -> object:
 
     return build_order("market", "long", 1.0)
 
+
+_FILL = _fill_scenario()
 
 EXAMPLES: dict[str, Example] = {
     # a limit long with an auction, against a short position (signed, any sign or flat); None leaves the step and
@@ -36,4 +39,8 @@ EXAMPLES: dict[str, Example] = {
     "driftlab.orders.standardize_price": Example(dict(price=100.123, tick_size=0.01, direction="long"),
                                                  accepts={"price": {"zero"}}),
     "driftlab.orders.standardize_size": Example(dict(size=1.234, step_size=0.1), accepts={"size": {"zero"}}),
+    # a taker, resting makers and an AMM (exact-layer structs) from tests/test_orders.py's fill scenario
+    "driftlab.orders.fills_by_slot": Example(
+        dict(taker=_FILL[0], makers=_FILL[1], amm=_FILL[2], oracle_price=100.0, slots=np.array([0, 3, 11])),
+        accepts={"slots": {"zero"}}, scalar={"oracle_price"}),
 }
