@@ -441,3 +441,19 @@ def test_fills_by_slot_rejects_a_bad_oracle_price() -> None:
     taker, makers, amm = _fill_scenario()
     with pytest.raises(ValueError, match="oracle_price"):
         orders.fills_by_slot(taker, makers, amm, -1.0, [0])
+
+
+def test_fills_by_slot_takes_the_highest_bid_first_for_a_short_taker() -> None:
+    _, _, amm = _fill_scenario()
+    u, base = ex.PRICE_PRECISION, ex.BASE_PRECISION
+    taker = ex.Order(order_type=ex.OrderType.Market, direction=ex.PositionDirection.Short, slot=0,
+                     status=ex.OrderStatus.Open, base_asset_amount=5 * base, price=99_500_000,
+                     auction_start_price=100 * u, auction_end_price=99_600_000, auction_duration=10)
+
+    def bid(price: float) -> Any:
+        return ex.Order(order_type=ex.OrderType.Limit, direction=ex.PositionDirection.Long, slot=0,
+                        status=ex.OrderStatus.Open, base_asset_amount=base, price=round(price * u), post_only=True)
+
+    fills = orders.fills_by_slot(taker, {"low": bid(99.60), "high": bid(99.95)}, amm, 100.0, [11])
+    sequence = fills.loc[0, "fills, in order"]
+    assert sequence.startswith("high @ 99.95") and sequence.index("high") < sequence.index("low @ 99.60")
